@@ -1,0 +1,57 @@
+// The documented JSON: writing an order as the source document's detail
+// response ({"data":{...},"request_id":"..."}) or as a bare order object.
+//
+// Thread safety: every function here may be called from any number of
+// threads at once (each with its own output string). NewRequestId keeps a
+// random generator per thread.
+//
+// Format (SPEC §2): keys in the documented order; numbers as Go and
+// JavaScript write them (shortest round-trip digits, plain decimal when
+// 1e-6 <= |x| < 1e21, else exponent form like 1e-7 or 1e+21; zero is 0);
+// times as FormatTimestamp writes them; strings with UTF-8 passed through
+// and control characters, U+2028 and U+2029 escaped. Compact output has no
+// spaces or newlines; pretty output indents by two spaces, as Go's
+// json.MarshalIndent(v, "", "  ") does.
+#ifndef ORDERSTORE_JSON_EXPORT_H_
+#define ORDERSTORE_JSON_EXPORT_H_
+
+#include <string>
+#include <string_view>
+
+#include "orderstore/export.h"
+#include "orderstore/order_view.h"
+
+namespace orderstore {
+
+struct ExportOptions {
+  // Indent with newlines and two spaces instead of the compact form.
+  bool pretty = false;
+};
+
+// Appends `{"data":<order>,"request_id":"<request_id>"}` to *out. Never
+// fails: a view is always a verified order.
+ORDERSTORE_EXPORT void AppendDetailResponse(OrderView order,
+                                            std::string_view request_id,
+                                            std::string* out,
+                                            const ExportOptions& options = {});
+
+// Appends the bare order object (the response's "data") to *out.
+ORDERSTORE_EXPORT void AppendOrderJson(OrderView order, std::string* out,
+                                       const ExportOptions& options = {});
+
+// Appends `x` as a JSON number in the documented format.
+// REQUIRES: x is finite.
+ORDERSTORE_EXPORT void AppendJsonNumber(double x, std::string* out);
+
+// Appends `text` as a JSON string literal, quotes included. Bytes that are
+// not valid UTF-8 are written as \ufffd, as Go does.
+ORDERSTORE_EXPORT void AppendJsonString(std::string_view text,
+                                        std::string* out);
+
+// A fresh request id: 16 random characters from [A-Za-z0-9], like the
+// source document's "TRBUBYEtcQWEg18W".
+ORDERSTORE_EXPORT std::string NewRequestId();
+
+}  // namespace orderstore
+
+#endif  // ORDERSTORE_JSON_EXPORT_H_

@@ -1,0 +1,105 @@
+// Store: one directory holding orders, keyed by order hash.
+//
+// Thread safety: a Store may be used by any number of threads at once
+// without external locking (reads, writes and iterators alike). A WriteBatch
+// is a plain object: one thread at a time.
+#ifndef ORDERSTORE_STORE_H_
+#define ORDERSTORE_STORE_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "orderstore/export.h"
+#include "orderstore/iterator.h"
+#include "orderstore/options.h"
+#include "orderstore/order.h"
+#include "orderstore/order_view.h"
+#include "orderstore/status.h"
+
+namespace orderstore {
+
+// Writes and deletes applied together by Store::Write: all or nothing.
+class ORDERSTORE_EXPORT WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+
+  // Adds `order`, replacing any stored order with the same hash when the
+  // batch is written. InvalidArgument (see ValidateOrder) leaves the batch
+  // unchanged.
+  Status Put(const Order& order);
+  // Adds the deletion of `hash`; deleting a missing order is not an error.
+  void Delete(const OrderHash& hash);
+
+  // How many puts and deletes the batch holds.
+  size_t size() const;
+  void Clear();
+
+ private:
+  friend class Store;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+class ORDERSTORE_EXPORT Store {
+ public:
+  // Opens the store in directory `path`, creating it if missing (unless
+  // options.create_if_missing is false: then NotFound).
+  // Errors: IOError naming the directory when another process holds the
+  // store open for writing ("locked by another process"), or it cannot be
+  // read or created; Corruption when its files are damaged.
+  static Result<std::unique_ptr<Store>> Open(const Options& options,
+                                             const std::string& path);
+
+  // Closes the store. REQUIRES: every PinnedOrder and Iterator it produced
+  // has been destroyed (or Reset).
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Looks up one order.
+  // Success: a PinnedOrder whose view() reads the stored bytes in place.
+  // Missing: NotFound naming the hash. A stored record that fails
+  // verification: Corruption naming the hash. IOError on a read failure.
+  // Lifetime: see PinnedOrder; the result must not outlive this Store.
+  Result<PinnedOrder> Get(const ReadOptions& options,
+                          const OrderHash& hash) const;
+
+  // Looks up many orders in one call, faster per key than Get for large
+  // batches. Result i is what Get(options, hashes[i]) would give, all read
+  // from one consistent snapshot.
+  std::vector<Result<PinnedOrder>> GetMany(
+      const ReadOptions& options, std::span<const OrderHash> hashes) const;
+
+  // Stores `order`, replacing any order with the same hash.
+  // InvalidArgument (see ValidateOrder) writes nothing; IOError on failure.
+  Status Put(const WriteOptions& options, const Order& order);
+
+  // Removes the order with `hash`; OK also when it is missing.
+  Status Delete(const WriteOptions& options, const OrderHash& hash);
+
+  // Applies every put and delete of `batch` atomically: after a crash either
+  // all of them are stored or none. Later entries for one hash win over
+  // earlier ones. The batch is left as it was.
+  Status Write(const WriteOptions& options, const WriteBatch& batch);
+
+  // An iterator over every order, in key order, from a snapshot taken now.
+  // Lifetime: it must be destroyed before this Store.
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) const;
+
+  // The directory this store was opened from.
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace orderstore
+
+#endif  // ORDERSTORE_STORE_H_
