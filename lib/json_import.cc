@@ -1,0 +1,821 @@
+// Reading the documented JSON with simdjson's DOM API. The DOM parser
+// validates the whole text (structure, UTF-8, depth) before we look at it;
+// On-Demand would skip validating the values we skip. Numbers, strings and
+// keys are read straight from the parsed tape, so a record costs no heap
+// allocation beyond the Order's own strings and items.
+#include "orderstore/json_import.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lib/text.h"
+
+namespace orderstore {
+namespace {
+
+namespace dom = simdjson::dom;
+namespace ondemand = simdjson::ondemand;
+
+constexpr size_t kProgressStep = size_t{1} << 20;  // report every ~1 MiB
+// The parser's buffers: allocated for lines up to kInitialCapacity bytes at
+// first, and kept between calls up to kKeptCapacity.
+constexpr size_t kInitialCapacity = size_t{64} << 10;
+constexpr size_t kKeptCapacity = size_t{16} << 20;
+
+// Keys of the objects we read, in documented order (the order in which a
+// missing key is reported).
+constexpr std::string_view kResponseKeys[] = {"data", "request_id"};
+enum ResponseKey { kData, kRequestId };
+
+constexpr std::string_view kOrderKeys[] = {
+    "order",       "fee",         "c_fee",  "create_time", "pay_time",
+    "cancel_time", "expire_time", "status", "items"};
+enum OrderKey {
+  kOrder,
+  kFee,
+  kCFee,
+  kCreateTime,
+  kPayTime,
+  kCancelTime,
+  kExpireTime,
+  kOrderStatus,
+  kItems
+};
+
+constexpr std::string_view kItemKeys[] = {
+    "order_type", "resource_type", "resource_id",     "region",
+    "price",      "status",        "life_start_time", "life_expire_time"};
+enum ItemKey {
+  kOrderType,
+  kResourceType,
+  kResourceId,
+  kRegion,
+  kPrice,
+  kItemStatus,
+  kLifeStartTime,
+  kLifeExpireTime
+};
+
+template <size_t N>
+constexpr uint32_t AllKeys(const std::string_view (&)[N]) {
+  return (uint32_t{1} << N) - 1;
+}
+
+// The index of each documented key, or -1. A switch on the length leaves
+// comparisons with constants of known size, which compile to a few integer
+// compares instead of calls to memcmp (keys are looked up ~25 times an
+// order).
+constexpr int ResponseKeyIndex(std::string_view key) {
+  if (key == "data") return kData;
+  if (key == "request_id") return kRequestId;
+  return -1;
+}
+
+constexpr int OrderKeyIndex(std::string_view key) {
+  switch (key.size()) {
+    case 3:
+      if (key == "fee") return kFee;
+      break;
+    case 5:
+      if (key == "order") return kOrder;
+      if (key == "c_fee") return kCFee;
+      if (key == "items") return kItems;
+      break;
+    case 6:
+      if (key == "status") return kOrderStatus;
+      break;
+    case 8:
+      if (key == "pay_time") return kPayTime;
+      break;
+    case 11:
+      if (key == "create_time") return kCreateTime;
+      if (key == "cancel_time") return kCancelTime;
+      if (key == "expire_time") return kExpireTime;
+      break;
+  }
+  return -1;
+}
+
+constexpr int ItemKeyIndex(std::string_view key) {
+  switch (key.size()) {
+    case 5:
+      if (key == "price") return kPrice;
+      break;
+    case 6:
+      if (key == "region") return kRegion;
+      if (key == "status") return kItemStatus;
+      break;
+    case 10:
+      if (key == "order_type") return kOrderType;
+      break;
+    case 11:
+      if (key == "resource_id") return kResourceId;
+      break;
+    case 13:
+      if (key == "resource_type") return kResourceType;
+      break;
+    case 15:
+      if (key == "life_start_time") return kLifeStartTime;
+      break;
+    case 16:
+      if (key == "life_expire_time") return kLifeExpireTime;
+      break;
+  }
+  return -1;
+}
+
+template <size_t N>
+constexpr bool IndexesMatch(const std::string_view (&keys)[N],
+                            int (*index_of)(std::string_view)) {
+  for (size_t i = 0; i < N; ++i) {
+    if (index_of(keys[i]) != static_cast<int>(i)) return false;
+  }
+  return true;
+}
+static_assert(IndexesMatch(kResponseKeys, ResponseKeyIndex));
+static_assert(IndexesMatch(kOrderKeys, OrderKeyIndex));
+static_assert(IndexesMatch(kItemKeys, ItemKeyIndex));
+
+bool IsJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool IsBlank(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsJsonSpace(p[i])) return false;
+  }
+  return true;
+}
+
+// A UTF-8 byte order mark, which some Windows tools write; JSON readers may
+// ignore it (RFC 8259 §8.1).
+size_t BomSize(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
+std::string_view TypeName(dom::element value) {
+  switch (value.type()) {
+    case dom::element_type::ARRAY:
+      return "array";
+    case dom::element_type::OBJECT:
+      return "object";
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+      return "number";
+    case dom::element_type::STRING:
+      return "string";
+    case dom::element_type::BOOL:
+      return "boolean";
+    case dom::element_type::NULL_VALUE:
+      return "null";
+  }
+  return "unknown";
+}
+
+// Where an object sits in its record. Error messages name fields by path
+// ("data[2].items[1].price"); the path is only spelled out on error.
+struct Where {
+  static constexpr int kNone = -1;
+  static constexpr int kDataObject = -2;  // "data" holding one order
+  int data = kNone;                       // or the index in the data array
+  int item = kNone;                       // the index in "items"
+};
+
+std::string PathOf(const Where& where, std::string_view field = {}) {
+  std::string path;
+  if (where.data == Where::kDataObject) {
+    path = "data";
+  } else if (where.data >= 0) {
+    path = "data[" + std::to_string(where.data) + "]";
+  }
+  if (where.item >= 0) {
+    if (!path.empty()) path += '.';
+    path += "items[" + std::to_string(where.item) + "]";
+  }
+  if (!field.empty()) {
+    if (!path.empty()) path += '.';
+    path += field;
+  }
+  return path;
+}
+
+Status Invalid(const Where& where, std::string_view field, std::string why) {
+  std::string path = PathOf(where, field);
+  return Status::InvalidArgument(path.empty() ? std::move(why)
+                                              : path + ": " + why);
+}
+
+Status WrongType(const Where& where, std::string_view field,
+                 std::string_view want, dom::element got) {
+  return Invalid(
+      where, field,
+      "want " + std::string(want) + ", got " + std::string(TypeName(got)));
+}
+
+Status GetString(dom::element value, const Where& where, std::string_view field,
+                 std::string_view* out) {
+  if (value.get_string().get(*out)) {
+    return WrongType(where, field, "a string", value);
+  }
+  return Status::OK();
+}
+
+Status GetString(dom::element value, const Where& where, std::string_view field,
+                 std::string* out) {
+  std::string_view text;
+  Status status = GetString(value, where, field, &text);
+  if (status.ok()) out->assign(text);
+  return status;
+}
+
+Status GetNumber(dom::element value, const Where& where, std::string_view field,
+                 double* out) {
+  // get_double also converts integers; the DOM never holds a non-finite
+  // number (1e400 fails the parse), and ValidateOrder checks anyway.
+  if (!value.is_number() || value.get_double().get(*out)) {
+    return WrongType(where, field, "a number", value);
+  }
+  return Status::OK();
+}
+
+Status GetTime(dom::element value, const Where& where, std::string_view field,
+               Timestamp* out) {
+  std::string_view text;
+  Status status = GetString(value, where, field, &text);
+  if (!status.ok()) return status;
+  Result<Timestamp> time = ParseTimestamp(text);
+  if (!time.ok()) return time.status().WithContext(PathOf(where, field));
+  *out = *time;
+  return Status::OK();
+}
+
+// Finds the first number in document order that simdjson cannot read as a
+// float64, for the message of a NUMBER_ERROR (the DOM parse only says that
+// some number failed). On success sets *path as PathOf writes it and *token
+// to the number's text.
+bool FindBadNumber(ondemand::value value, int depth, std::string* path,
+                   std::string* token) {
+  constexpr int kMaxDepth = 64;  // orders nest 4 deep; this is a hint only
+  if (depth > kMaxDepth) return false;
+  ondemand::json_type type;
+  if (value.type().get(type)) return false;
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object object;
+      if (value.get_object().get(object)) return false;
+      for (auto entry : object) {
+        ondemand::field field;
+        std::string_view key;
+        if (std::move(entry).get(field) || field.unescaped_key().get(key))
+          return false;
+        size_t size = path->size();
+        if (!path->empty()) *path += '.';
+        path->append(key);
+        if (FindBadNumber(field.value(), depth + 1, path, token)) return true;
+        path->resize(size);
+      }
+      return false;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array array;
+      if (value.get_array().get(array)) return false;
+      size_t index = 0;
+      for (auto entry : array) {
+        ondemand::value element;
+        if (std::move(entry).get(element)) return false;
+        size_t size = path->size();
+        *path += "[" + std::to_string(index++) + "]";
+        if (FindBadNumber(element, depth + 1, path, token)) return true;
+        path->resize(size);
+      }
+      return false;
+    }
+    case ondemand::json_type::number: {
+      std::string_view text = value.raw_json_token();
+      double unused;
+      if (value.get_double().get(unused)) {
+        while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
+        token->assign(text);  // copied: the text dies with the locator's copy
+        return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+// Copies text[0, size) to *out with ".0" after every integer too large for
+// 64 bits (outside strings), so that simdjson 3.0, which refuses such
+// integers, reads them as the doubles they are: Go and our exporter write
+// 1e20 as 100000000000000000000. Returns false when there is none.
+bool WidenBigIntegers(const char* text, size_t size, std::string* out) {
+  constexpr size_t kMaxUint64Digits = 20;  // 18446744073709551615
+  out->clear();
+  bool in_string = false, widened = false;
+  size_t copied = 0;
+  for (size_t i = 0; i < size; ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if ((c < '0' || c > '9') && c != '-') continue;
+    // A whole number token: digits, sign, fraction and exponent.
+    size_t end = i, digits = 0;
+    bool integer = true;
+    for (; end < size; ++end) {
+      char t = text[end];
+      if (t >= '0' && t <= '9') {
+        ++digits;
+      } else if (t == '.' || t == 'e' || t == 'E') {
+        integer = false;
+      } else if (t != '-' && t != '+') {
+        break;
+      }
+    }
+    if (integer && digits >= kMaxUint64Digits) {
+      out->append(text + copied, end - copied);
+      out->append(".0");
+      copied = end;
+      widened = true;
+    }
+    i = end - 1;
+  }
+  if (widened) out->append(text + copied, size - copied);
+  return widened;
+}
+
+}  // namespace
+
+struct OrderParser::Impl {
+  dom::parser parser;
+  dom::document document;
+  // The end of the caller's text: simdjson may read up to SIMDJSON_PADDING
+  // bytes past a record (whatever they hold), so a record that ends at
+  // least that far before it is parsed in place, without a copy; the text
+  // is often a whole file.
+  const char* input_end = nullptr;
+  // A padded copy of a record too close to input_end, or of a record with
+  // widened integers.
+  simdjson::padded_string tail;
+  std::string widened;
+  // Unknown keys of the objects being read, innermost last, to catch
+  // duplicates among them too (objects nest, so it is used as a stack).
+  std::vector<std::string_view> unknown_keys;
+  // Only made when a number fails to parse, to find which one.
+  std::unique_ptr<ondemand::parser> locator;
+
+  // Parses text[0, size), which must lie before input_end.
+  simdjson::error_code ParseJson(const char* text, size_t size,
+                                 dom::element* root) {
+    if (static_cast<size_t>(input_end - text) - size <
+        simdjson::SIMDJSON_PADDING) {
+      tail = simdjson::padded_string(text, size);
+      if (tail.data() == nullptr) return simdjson::MEMALLOC;
+      text = tail.data();
+    }
+    simdjson::error_code error = ParsePadded(text, size, root);
+    if (error == simdjson::NUMBER_ERROR &&
+        WidenBigIntegers(text, size, &widened)) {
+      simdjson::padded_string copy(widened);
+      if (copy.data() == nullptr) return simdjson::MEMALLOC;
+      tail = std::move(copy);
+      return ParsePadded(tail.data(), tail.size(), root);
+    }
+    return error;
+  }
+
+  // Parses text[0, size), followed by SIMDJSON_PADDING readable bytes.
+  simdjson::error_code ParsePadded(const char* text, size_t size,
+                                   dom::element* root) {
+    // Grow geometrically ourselves: simdjson grows to exactly each new
+    // maximum, which reallocates on every line of a file whose lines grow.
+    if (size > parser.capacity()) {
+      size_t capacity =
+          std::max({size, 2 * parser.capacity(), kInitialCapacity});
+      if (auto error = parser.allocate(capacity)) return error;
+      if (auto error = document.allocate(capacity)) return error;
+    }
+    return parser.parse_into_document(document, text, size, false).get(*root);
+  }
+
+  // The message for a text that is not valid JSON. `in_list`: the text is a
+  // top-level array of records, whose elements a located error names.
+  Status JsonError(simdjson::error_code error, const char* text, size_t size,
+                   bool in_list) {
+    std::string why = "invalid JSON: ";
+    if (error != simdjson::NUMBER_ERROR) {
+      return Status::InvalidArgument(why + simdjson::error_message(error));
+    }
+    std::string path;
+    std::string token;
+    size_t element = 0;
+    if (!LocateBadNumber(text, size, in_list, &element, &path, &token)) {
+      return Status::InvalidArgument(
+          why + "a number is malformed or beyond the range of a float64");
+    }
+    why += "number " + internal::Quote(token) +
+           " is malformed or beyond the range of a float64";
+    if (!path.empty()) why = path + ": " + why;
+    if (in_list) why = "element " + std::to_string(element) + ": " + why;
+    return Status::InvalidArgument(std::move(why));
+  }
+
+  // Sets *path (and, for a list of records, the 1-based *element) and
+  // *token to the first number simdjson cannot read.
+  bool LocateBadNumber(const char* text, size_t size, bool in_list,
+                       size_t* element, std::string* path, std::string* token) {
+    if (!locator) locator = std::make_unique<ondemand::parser>();
+    // On-Demand wants its own copy (it must not read the next record).
+    simdjson::padded_string copy(text, size);
+    ondemand::document doc;
+    ondemand::value root;
+    if (copy.data() == nullptr || locator->iterate(copy).get(doc) ||
+        doc.get_value().get(root)) {
+      return false;
+    }
+    if (!in_list) return FindBadNumber(root, 0, path, token);
+    ondemand::array array;
+    if (root.get_array().get(array)) return false;
+    for (auto entry : array) {
+      ondemand::value record;
+      ++*element;
+      if (std::move(entry).get(record)) return false;
+      if (FindBadNumber(record, 0, path, token)) return true;
+    }
+    return false;
+  }
+
+  // Reads `object`'s fields: calls read(key index, value) for each key of
+  // `keys` (index_of gives the index of a key, or -1); every key in
+  // `required` must be there, and no key twice.
+  template <size_t N, typename Read>
+  Status ReadObject(dom::object object, const std::string_view (&keys)[N],
+                    int (*index_of)(std::string_view), uint32_t required,
+                    const Where& where, Read&& read) {
+    uint32_t seen = 0;
+    const size_t unknown_begin = unknown_keys.size();
+    Status status;
+    for (dom::key_value_pair entry : object) {
+      int index = index_of(entry.key);
+      if (index < 0) {
+        unknown_keys.push_back(entry.key);
+        continue;
+      }
+      uint32_t bit = uint32_t{1} << index;
+      if (seen & bit) {
+        status =
+            Invalid(where, "", "duplicate key " + internal::Quote(entry.key));
+        break;
+      }
+      seen |= bit;
+      status = read(index, entry.value);
+      if (!status.ok()) break;
+    }
+    // Unknown keys are ignored, but not when repeated: usually there are
+    // none, so sorting them costs nothing.
+    auto begin = unknown_keys.begin() + static_cast<ptrdiff_t>(unknown_begin);
+    if (status.ok() && unknown_keys.end() - begin > 1) {
+      std::sort(begin, unknown_keys.end());
+      auto duplicate = std::adjacent_find(begin, unknown_keys.end());
+      if (duplicate != unknown_keys.end()) {
+        status =
+            Invalid(where, "", "duplicate key " + internal::Quote(*duplicate));
+      }
+    }
+    unknown_keys.resize(unknown_begin);
+    if (status.ok() && (seen & required) != required) {
+      for (size_t i = 0; i < N; ++i) {
+        if ((required >> i & 1) && !(seen >> i & 1)) {
+          return Invalid(where, "",
+                         "missing field " + internal::Quote(keys[i]));
+        }
+      }
+    }
+    return status;
+  }
+
+  Status ReadItem(dom::element value, const Where& where, OrderItem* item) {
+    dom::object object;
+    if (value.get_object().get(object)) {
+      return WrongType(where, "", "an item object", value);
+    }
+    return ReadObject(
+        object, kItemKeys, ItemKeyIndex, AllKeys(kItemKeys), where,
+        [&](int key, dom::element field) -> Status {
+          std::string_view name = kItemKeys[key];
+          switch (key) {
+            case kOrderType:
+              return GetString(field, where, name, &item->order_type);
+            case kResourceType:
+              return GetString(field, where, name, &item->resource_type);
+            case kResourceId:
+              return GetString(field, where, name, &item->resource_id);
+            case kRegion:
+              return GetString(field, where, name, &item->region);
+            case kPrice:
+              return GetNumber(field, where, name, &item->price);
+            case kItemStatus: {
+              std::string_view text;
+              Status status = GetString(field, where, name, &text);
+              if (!status.ok()) return status;
+              Result<ItemStatus> parsed = ParseItemStatus(text);
+              if (!parsed.ok()) {
+                return parsed.status().WithContext(PathOf(where, name));
+              }
+              item->status = *parsed;
+              return Status::OK();
+            }
+            case kLifeStartTime:
+              return GetTime(field, where, name, &item->life_start_time);
+            case kLifeExpireTime:
+              return GetTime(field, where, name, &item->life_expire_time);
+          }
+          return Status::OK();
+        });
+  }
+
+  Status ReadItems(dom::element value, const Where& where,
+                   std::vector<OrderItem>* items) {
+    dom::array array;
+    if (value.get_array().get(array)) {
+      return WrongType(where, "items", "an array", value);
+    }
+    items->reserve(array.size());
+    Where item_where = where;
+    item_where.item = 0;
+    for (dom::element element : array) {
+      Status status = ReadItem(element, item_where, &items->emplace_back());
+      if (!status.ok()) return status;
+      ++item_where.item;
+    }
+    return Status::OK();
+  }
+
+  // Reads one order and checks it with ValidateOrder.
+  Status ReadOrder(dom::element value, const Where& where, Order* order) {
+    dom::object object;
+    if (value.get_object().get(object)) {
+      return WrongType(where, "", "an order object", value);
+    }
+    Status status = ReadObject(
+        object, kOrderKeys, OrderKeyIndex, AllKeys(kOrderKeys), where,
+        [&](int key, dom::element field) -> Status {
+          std::string_view name = kOrderKeys[key];
+          switch (key) {
+            case kOrder: {
+              std::string_view text;
+              Status s = GetString(field, where, name, &text);
+              if (!s.ok()) return s;
+              Result<OrderHash> hash = OrderHash::Parse(text);
+              if (!hash.ok()) {
+                return hash.status().WithContext(PathOf(where, name));
+              }
+              order->hash = *hash;
+              return Status::OK();
+            }
+            case kFee:
+              return GetNumber(field, where, name, &order->fee);
+            case kCFee:
+              return GetNumber(field, where, name, &order->c_fee);
+            case kCreateTime:
+              return GetTime(field, where, name, &order->create_time);
+            case kPayTime:
+              return GetTime(field, where, name, &order->pay_time);
+            case kCancelTime:
+              return GetTime(field, where, name, &order->cancel_time);
+            case kExpireTime:
+              return GetTime(field, where, name, &order->expire_time);
+            case kOrderStatus: {
+              std::string_view text;
+              Status s = GetString(field, where, name, &text);
+              if (!s.ok()) return s;
+              Result<OrderStatus> parsed = ParseOrderStatus(text);
+              if (!parsed.ok()) {
+                return parsed.status().WithContext(PathOf(where, name));
+              }
+              order->status = *parsed;
+              return Status::OK();
+            }
+            case kItems:
+              return ReadItems(field, where, &order->items);
+          }
+          return Status::OK();
+        });
+    if (!status.ok()) return status;
+    status = ValidateOrder(*order);
+    // ValidateOrder names the field inside the order ("items[1].price").
+    if (!status.ok() && where.data != Where::kNone) {
+      return Status::InvalidArgument(PathOf(where) + "." + status.message());
+    }
+    return status;
+  }
+
+  // Reads one record (a response or a bare order), appending its orders to
+  // *orders; on error appends none.
+  Status ReadRecord(dom::element root, std::vector<Order>* orders) {
+    const size_t first = orders->size();
+    Status status = ReadRecordOrders(root, orders);
+    if (!status.ok()) orders->erase(orders->begin() + first, orders->end());
+    return status;
+  }
+
+  Status ReadRecordOrders(dom::element root, std::vector<Order>* orders) {
+    dom::object object;
+    if (root.get_object().get(object)) {
+      return Status::InvalidArgument(
+          "want an object (an order or a response), got " +
+          std::string(TypeName(root)));
+    }
+    bool response = false;
+    for (dom::key_value_pair entry : object) {
+      if (entry.key == "data") {
+        response = true;
+        break;
+      }
+    }
+    if (!response) return ReadOrder(root, Where{}, &orders->emplace_back());
+    return ReadObject(
+        object, kResponseKeys, ResponseKeyIndex, uint32_t{1} << kData, Where{},
+        [&](int key, dom::element field) -> Status {
+          if (key == kRequestId) {
+            std::string_view unused;
+            return GetString(field, Where{}, "request_id", &unused);
+          }
+          dom::array array;
+          if (field.get_array().get(array)) {
+            if (!field.is_object()) {
+              return WrongType(Where{}, "data",
+                               "an order object or an array of orders", field);
+            }
+            Where where;
+            where.data = Where::kDataObject;
+            return ReadOrder(field, where, &orders->emplace_back());
+          }
+          Where where;
+          where.data = 0;
+          for (dom::element element : array) {
+            Status status = ReadOrder(element, where, &orders->emplace_back());
+            if (!status.ok()) return status;
+            ++where.data;
+          }
+          return Status::OK();
+        });
+  }
+
+  // Forgets the caller's text, and gives back the memory of a huge document
+  // (a big JSON array makes buffers of several times its size).
+  void Done() {
+    input_end = nullptr;
+    tail = simdjson::padded_string();
+    if (parser.capacity() > kKeptCapacity) {
+      parser = dom::parser();
+      document = dom::document();
+    }
+  }
+
+  // Parses text[0, size) as one record.
+  Status ParseRecord(const char* text, size_t size,
+                     std::vector<Order>* orders) {
+    dom::element root;
+    if (auto error = ParseJson(text, size, &root)) {
+      return JsonError(error, text, size, false);
+    }
+    return ReadRecord(root, orders);
+  }
+};
+
+OrderParser::OrderParser() : impl_(std::make_unique<Impl>()) {}
+OrderParser::~OrderParser() = default;
+
+ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
+                               const ParseOptions& options) {
+  ParseResult result;
+  const size_t total = text.size();
+  size_t next_report = kProgressStep;
+  auto report = [&](size_t parsed) {
+    // The final report is made once, after the loop.
+    if (options.progress && parsed >= next_report && parsed < total) {
+      options.progress(parsed, total);
+      next_report = parsed + kProgressStep;
+    }
+  };
+  // Returns false when parsing should stop.
+  auto fail = [&](Status status, const std::string& where) {
+    result.errors.push_back(status.WithContext(where));
+    return options.keep_going;
+  };
+
+  const char* const base = text.data();
+  const char* const end = base + total;
+  impl_->input_end = end;
+
+  const char* start = base + BomSize(text);
+  const char* first = start;
+  while (first < end && IsJsonSpace(*first)) ++first;
+
+  if (first == end) {
+    // Nothing but whitespace: no records.
+  } else if (*first == '[') {
+    // A JSON array of records.
+    dom::element root;
+    dom::array array;
+    const size_t size = static_cast<size_t>(end - start);
+    if (auto error = impl_->ParseJson(start, size, &root)) {
+      // One broken array: nothing in it can be trusted.
+      result.records = 1;
+      fail(impl_->JsonError(error, start, size, true), std::string(source));
+    } else if (!root.get_array().get(array)) {
+      const size_t count = array.size();
+      size_t index = 0;
+      for (dom::element element : array) {
+        ++index;
+        ++result.records;
+        Status status = impl_->ReadRecord(element, &result.orders);
+        if (!status.ok() && !fail(status, std::string(source) + ": element " +
+                                              std::to_string(index))) {
+          break;
+        }
+        // The DOM does not say where an element ends: estimate.
+        report(count == 0 ? total : total / count * index);
+      }
+    }
+  } else {
+    // JSON Lines if the first non-blank line is a whole value, or the
+    // second is (the first is broken), or there is only one line. Otherwise
+    // one multi-line (pretty-printed) record: its first two lines ("{",
+    // "\"data\": {") never parse alone. Deciding from two lines never
+    // parses a whole, possibly huge, file as one document just to find out.
+    auto line_end = [end](const char* p) {
+      const char* eol = static_cast<const char*>(std::memchr(p, '\n', end - p));
+      return eol == nullptr ? end : eol;
+    };
+    auto whole_value = [&](const char* p) {
+      dom::element unused;
+      return impl_->ParseJson(p, line_end(p) - p, &unused) == simdjson::SUCCESS;
+    };
+    const char* second = line_end(first);
+    while (second < end && IsJsonSpace(*second)) ++second;
+    const bool lines =
+        second == end || whole_value(first) || whole_value(second);
+    if (lines) {
+      size_t line = 0;
+      for (const char* p = start; p < end;) {
+        const char* eol = line_end(p);
+        ++line;
+        const size_t size = static_cast<size_t>(eol - p);
+        if (!IsBlank(p, size)) {
+          ++result.records;
+          Status status = impl_->ParseRecord(p, size, &result.orders);
+          if (!status.ok() &&
+              !fail(status, std::string(source) + ":" + std::to_string(line))) {
+            break;
+          }
+        }
+        p = eol + 1;
+        report(static_cast<size_t>(std::min(p, end) - base));
+      }
+    } else {
+      result.records = 1;
+      Status status = impl_->ParseRecord(start, end - start, &result.orders);
+      if (!status.ok()) fail(status, std::string(source) + ": record 1");
+    }
+  }
+  impl_->Done();
+  if (options.progress) options.progress(total, total);
+  return result;
+}
+
+Result<Order> OrderParser::ParseOne(std::string_view json) {
+  const size_t skip = BomSize(json);
+  impl_->input_end = json.data() + json.size();
+  std::vector<Order> orders;
+  Status status =
+      impl_->ParseRecord(json.data() + skip, json.size() - skip, &orders);
+  impl_->Done();
+  if (!status.ok()) return status;
+  if (orders.size() != 1) {
+    return Status::InvalidArgument("data: want exactly one order, got " +
+                                   std::to_string(orders.size()));
+  }
+  return std::move(orders.front());
+}
+
+}  // namespace orderstore

@@ -1,0 +1,389 @@
+// Store: orders in RocksDB, one FlatBuffers record per order, in the
+// "orders" column family keyed by the 16 raw bytes of the hash.
+#include "orderstore/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <new>
+#include <utility>
+
+#include "lib/record.h"
+
+namespace orderstore {
+
+using internal::ViewAccess;
+
+namespace {
+
+constexpr char kOrdersFamily[] = "orders";
+
+static_assert(sizeof(rocksdb::PinnableSlice) <= 128 &&
+                  alignof(rocksdb::PinnableSlice) <= 8,
+              "PinnedOrder::kPinSize is too small for rocksdb::PinnableSlice");
+
+rocksdb::PinnableSlice* SliceOf(PinnedOrder& pinned) {
+  return std::launder(
+      static_cast<rocksdb::PinnableSlice*>(ViewAccess::Pin(pinned)));
+}
+const rocksdb::PinnableSlice* SliceOf(const PinnedOrder& pinned) {
+  return std::launder(
+      static_cast<const rocksdb::PinnableSlice*>(ViewAccess::Pin(pinned)));
+}
+
+rocksdb::Slice KeyOf(const OrderHash& hash) {
+  std::string_view key = hash.AsKey();
+  return rocksdb::Slice(key.data(), key.size());
+}
+
+std::string_view AsView(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Translates a RocksDB status at the boundary; `context` says what was being
+// done ("store /x", "order 6028...").
+Status FromRocks(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return Status::OK();
+  std::string message = context + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(std::move(message));
+  if (s.IsCorruption()) return Status::Corruption(std::move(message));
+  if (s.IsInvalidArgument() || s.IsNotSupported()) {
+    return Status::InvalidArgument(std::move(message));
+  }
+  return Status::IOError(std::move(message));
+}
+
+// Verifies a stored value and that it holds the order its key names, so a
+// record can never be handed out under another order's hash.
+Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value) {
+  Result<OrderView> view = VerifyRecord(value);
+  if (!view.ok()) {
+    return view.status().WithContext("order " + key.ToHex());
+  }
+  if (view->hash() != key) {
+    return Status::Corruption("order " + key.ToHex() + ": record holds order " +
+                              view->hash().ToHex());
+  }
+  return view;
+}
+
+rocksdb::CompressionType ToRocks(Compression c) {
+  switch (c) {
+    case Compression::kNone:
+      return rocksdb::kNoCompression;
+    case Compression::kSnappy:
+      return rocksdb::kSnappyCompression;
+    case Compression::kZstd:
+      return rocksdb::kZSTD;
+  }
+  return rocksdb::kZSTD;
+}
+
+rocksdb::Options RocksOptions(const Options& options) {
+  rocksdb::Options rocks;
+  rocks.create_if_missing = options.create_if_missing;
+  rocks.create_missing_column_families = true;
+  rocks.compression = ToRocks(options.compression);
+  // A daemon runs for months: keep RocksDB's own log files bounded.
+  rocks.keep_log_file_num = 4;
+  rocks.max_log_file_size = 16 << 20;
+  if (options.row_cache_bytes > 0) {
+    rocks.row_cache = rocksdb::NewLRUCache(options.row_cache_bytes);
+  }
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Point lookups dominate: a bloom filter answers most unknown hashes
+  // without reading a data block.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = false;
+  rocks.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return rocks;
+}
+
+rocksdb::ReadOptions RocksRead(const ReadOptions& options) {
+  rocksdb::ReadOptions rocks;
+  rocks.fill_cache = options.fill_cache;
+  return rocks;
+}
+
+rocksdb::WriteOptions RocksWrite(const WriteOptions& options) {
+  rocksdb::WriteOptions rocks;
+  rocks.sync = options.sync;
+  return rocks;
+}
+
+class StoreIterator final : public Iterator {
+ public:
+  explicit StoreIterator(std::unique_ptr<rocksdb::Iterator> it)
+      : it_(std::move(it)) {}
+
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void Seek(const OrderHash& hash) override { it_->Seek(KeyOf(hash)); }
+  void Next() override {
+    assert(Valid());
+    it_->Next();
+  }
+
+  OrderHash hash() const override {
+    assert(Valid());
+    std::array<uint8_t, OrderHash::kSize> bytes{};
+    rocksdb::Slice key = it_->key();
+    std::copy_n(key.data(), std::min(key.size(), bytes.size()), bytes.begin());
+    return OrderHash(bytes);
+  }
+
+  Result<OrderView> view() const override {
+    assert(Valid());
+    if (it_->key().size() != OrderHash::kSize) {
+      return Status::Corruption("key of " + std::to_string(it_->key().size()) +
+                                " bytes in the orders column family");
+    }
+    return VerifyStored(hash(), AsView(it_->value()));
+  }
+
+  Status status() const override { return FromRocks(it_->status(), "scan"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------- PinnedOrder
+
+PinnedOrder::PinnedOrder() noexcept { new (pin_) rocksdb::PinnableSlice(); }
+
+PinnedOrder::PinnedOrder(PinnedOrder&& other) noexcept
+    : has_value_(other.has_value_) {
+  new (pin_) rocksdb::PinnableSlice(std::move(*SliceOf(other)));
+  other.has_value_ = false;
+}
+
+PinnedOrder& PinnedOrder::operator=(PinnedOrder&& other) noexcept {
+  if (this != &other) {
+    *SliceOf(*this) = std::move(*SliceOf(other));
+    has_value_ = other.has_value_;
+    other.has_value_ = false;
+  }
+  return *this;
+}
+
+PinnedOrder::~PinnedOrder() {
+  using rocksdb::PinnableSlice;
+  SliceOf(*this)->~PinnableSlice();
+}
+
+OrderView PinnedOrder::view() const {
+  assert(has_value_);
+  const rocksdb::PinnableSlice* slice = SliceOf(*this);
+  return ViewAccess::MakeView(reinterpret_cast<const uint8_t*>(slice->data()),
+                              slice->size());
+}
+
+void PinnedOrder::Reset() {
+  SliceOf(*this)->Reset();
+  has_value_ = false;
+}
+
+// ----------------------------------------------------------------- WriteBatch
+
+struct WriteBatch::Rep {
+  struct Op {
+    OrderHash hash;
+    std::string record;  // empty for a delete (a record never is)
+  };
+  std::vector<Op> ops;
+};
+
+WriteBatch::WriteBatch() : rep_(std::make_unique<Rep>()) {}
+WriteBatch::~WriteBatch() = default;
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
+
+Status WriteBatch::Put(const Order& order) {
+  Status s = ValidateOrder(order);
+  if (!s.ok()) return s.WithContext("order " + order.hash.ToHex());
+  rep_->ops.push_back({order.hash, internal::EncodeRecord(order)});
+  return Status::OK();
+}
+
+void WriteBatch::Delete(const OrderHash& hash) {
+  rep_->ops.push_back({hash, std::string()});
+}
+
+size_t WriteBatch::size() const { return rep_->ops.size(); }
+void WriteBatch::Clear() { rep_->ops.clear(); }
+
+// ---------------------------------------------------------------------- Store
+
+struct Store::Impl {
+  std::string path;
+  bool read_only = false;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* orders = nullptr;
+
+  ~Impl() {
+    if (db == nullptr) return;
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
+  }
+
+  Status CheckWritable() const {
+    if (read_only) {
+      return Status::InvalidArgument("store " + path + " is open read-only");
+    }
+    return Status::OK();
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->path; }
+
+Result<std::unique_ptr<Store>> Store::Open(const Options& options,
+                                           const std::string& path) {
+  const std::string context = "store " + path;
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec) &&
+      (!options.create_if_missing || options.read_only)) {
+    return Status::NotFound(context + ": no store in this directory");
+  }
+
+  rocksdb::Options rocks = RocksOptions(options);
+  // Every existing column family must be opened; a new store gets ours.
+  std::vector<std::string> families;
+  rocksdb::Status listed =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(rocks), path, &families);
+  if (!listed.ok()) families = {rocksdb::kDefaultColumnFamilyName};
+  if (std::find(families.begin(), families.end(), kOrdersFamily) ==
+      families.end()) {
+    if (options.read_only) {
+      return Status::NotFound(context + ": no orders were ever written here");
+    }
+    families.push_back(kOrdersFamily);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : families) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(rocks));
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->read_only = options.read_only;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(rocks), path,
+                                         descriptors, &impl->handles, &db)
+          : rocksdb::DB::Open(rocksdb::DBOptions(rocks), path, descriptors,
+                              &impl->handles, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::IOError(context +
+                             ": locked by another process (it has the store "
+                             "open for writing; open it read-only instead)");
+    }
+    return FromRocks(s, context);
+  }
+  impl->db.reset(db);
+  for (size_t i = 0; i < families.size(); ++i) {
+    if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<PinnedOrder> Store::Get(const ReadOptions& options,
+                               const OrderHash& hash) const {
+  PinnedOrder pinned;
+  rocksdb::Status s = impl_->db->Get(RocksRead(options), impl_->orders,
+                                     KeyOf(hash), SliceOf(pinned));
+  if (s.IsNotFound()) {
+    return Status::NotFound("order " + hash.ToHex() + " not found");
+  }
+  if (!s.ok()) return FromRocks(s, "order " + hash.ToHex());
+  Result<OrderView> view = VerifyStored(hash, AsView(*SliceOf(pinned)));
+  if (!view.ok()) return view.status();
+  ViewAccess::SetHasValue(pinned, true);
+  return pinned;
+}
+
+std::vector<Result<PinnedOrder>> Store::GetMany(
+    const ReadOptions& options, std::span<const OrderHash> hashes) const {
+  std::vector<rocksdb::Slice> keys;
+  keys.reserve(hashes.size());
+  for (const OrderHash& hash : hashes) keys.push_back(KeyOf(hash));
+  std::vector<rocksdb::PinnableSlice> values(hashes.size());
+  std::vector<rocksdb::Status> statuses(hashes.size());
+  impl_->db->MultiGet(RocksRead(options), impl_->orders, keys.size(),
+                      keys.data(), values.data(), statuses.data());
+
+  std::vector<Result<PinnedOrder>> results;
+  results.reserve(hashes.size());
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    const std::string name = "order " + hashes[i].ToHex();
+    if (statuses[i].IsNotFound()) {
+      results.emplace_back(Status::NotFound(name + " not found"));
+      continue;
+    }
+    if (!statuses[i].ok()) {
+      results.emplace_back(FromRocks(statuses[i], name));
+      continue;
+    }
+    Result<OrderView> view = VerifyStored(hashes[i], AsView(values[i]));
+    if (!view.ok()) {
+      results.emplace_back(view.status());
+      continue;
+    }
+    PinnedOrder pinned;
+    *SliceOf(pinned) = std::move(values[i]);
+    ViewAccess::SetHasValue(pinned, true);
+    results.emplace_back(std::move(pinned));
+  }
+  return results;
+}
+
+Status Store::Put(const WriteOptions& options, const Order& order) {
+  WriteBatch batch;
+  Status s = batch.Put(order);
+  if (!s.ok()) return s;
+  return Write(options, batch);
+}
+
+Status Store::Delete(const WriteOptions& options, const OrderHash& hash) {
+  WriteBatch batch;
+  batch.Delete(hash);
+  return Write(options, batch);
+}
+
+Status Store::Write(const WriteOptions& options, const WriteBatch& batch) {
+  Status s = impl_->CheckWritable();
+  if (!s.ok()) return s;
+  rocksdb::WriteBatch rocks_batch;
+  for (const WriteBatch::Rep::Op& op : batch.rep_->ops) {
+    rocksdb::Status added =
+        op.record.empty()
+            ? rocks_batch.Delete(impl_->orders, KeyOf(op.hash))
+            : rocks_batch.Put(impl_->orders, KeyOf(op.hash),
+                              rocksdb::Slice(op.record));
+    if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+  }
+  return FromRocks(impl_->db->Write(RocksWrite(options), &rocks_batch),
+                   "store " + impl_->path);
+}
+
+std::unique_ptr<Iterator> Store::NewIterator(const ReadOptions& options) const {
+  return std::make_unique<StoreIterator>(std::unique_ptr<rocksdb::Iterator>(
+      impl_->db->NewIterator(RocksRead(options), impl_->orders)));
+}
+
+}  // namespace orderstore
