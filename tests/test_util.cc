@@ -1,0 +1,108 @@
+#include "tests/test_util.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace orderstore::testing {
+
+void TempDirTest::SetUp() {
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "." + info->name();
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  dir_ = std::filesystem::temp_directory_path() /
+         ("orderstore_test_" + std::to_string(getpid()) + "_" + name);
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+}
+
+void TempDirTest::TearDown() { std::filesystem::remove_all(dir_); }
+
+namespace {
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+ToolRun RunTool(const std::vector<std::string>& args,
+                const std::string& stdin_text,
+                const std::vector<std::string>& env) {
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() /
+      ("orderstore_run_" + std::to_string(getpid()));
+  std::filesystem::create_directories(scratch);
+  const auto in_path = scratch / "stdin", out_path = scratch / "stdout",
+             err_path = scratch / "stderr";
+  std::ofstream(in_path, std::ios::binary) << stdin_text;
+
+  ToolRun run;
+  pid_t child = fork();
+  if (child == 0) {
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    for (const std::string& entry : env) putenv(strdup(entry.c_str()));
+    std::vector<char*> argv = {const_cast<char*>(ORDERSTORE_TOOL)};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv(ORDERSTORE_TOOL, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = Slurp(out_path);
+  run.err = Slurp(err_path);
+  std::filesystem::remove_all(scratch);
+  return run;
+}
+
+Timestamp Time(std::string_view rfc3339) {
+  Result<Timestamp> t = ParseTimestamp(rfc3339);
+  EXPECT_TRUE(t.ok()) << rfc3339 << ": " << t.status().ToString();
+  return t.ok() ? *t : Timestamp::Unset();
+}
+
+Order ExampleOrder() {
+  Order order;
+  order.hash = *OrderHash::Parse("602892b7b500000eed4190e932000000");
+  order.fee = 29.55;
+  order.c_fee = 29.55;
+  order.create_time = Time("2020-09-16T11:57:18Z");
+  order.pay_time = Time("2020-09-17T14:58:22Z");
+  order.cancel_time = Timestamp::Unset();
+  order.expire_time = Time("2020-09-23T19:57:18+08:00");
+  order.status = OrderStatus::kComplete;
+  OrderItem item;
+  item.order_type = "create";
+  item.resource_type = "instance";
+  item.resource_id = "i-xxxx";
+  item.region = "cn-qingdao";
+  item.price = 16.25;
+  item.status = ItemStatus::kSuccess;
+  item.life_start_time = Time("2020-09-17T14:59:07Z");
+  item.life_expire_time = Time("2020-10-18T00:00:00Z");
+  order.items.push_back(item);
+  item.resource_type = "disk";
+  item.resource_id = "d-xxxx";
+  item.price = 13.3;
+  order.items.push_back(item);
+  return order;
+}
+
+}  // namespace orderstore::testing

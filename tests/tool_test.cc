@@ -1,0 +1,153 @@
+// The real `orderstore` binary: import and get, exit codes, error lines.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "tests/test_util.h"
+
+namespace orderstore {
+namespace {
+
+using testing::RunTool;
+using testing::ToolRun;
+
+constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
+
+std::string ExampleFile() {
+  return std::string(ORDERSTORE_SOURCE_DIR) + "/tests/data/example.json";
+}
+
+class ToolTest : public testing::TempDirTest {
+ protected:
+  // Runs the tool on this test's store.
+  ToolRun Run(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--db", Path("db")});
+    return RunTool(args, input);
+  }
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(Path(name), std::ios::binary) << text;
+    return Path(name);
+  }
+};
+
+TEST_F(ToolTest, ImportThenGetPrintsTheDocumentedResponse) {
+  ToolRun import = Run({"import", ExampleFile()});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_NE(import.out.find("imported 1 orders from 1 file"), std::string::npos)
+      << import.out;
+
+  ToolRun get = Run({"get", "--request-id", "TRBUBYEtcQWEg18W", kExampleHash});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(get.out, std::string(testing::kExampleCompact) + "\n");
+  EXPECT_EQ(get.err, "");
+}
+
+TEST_F(ToolTest, GetAcceptsUpperCaseAndMakesFreshRequestIds) {
+  ASSERT_EQ(Run({"import", ExampleFile()}).exit_code, 0);
+  ToolRun get = Run({"get", "602892B7B500000EED4190E932000000", kExampleHash});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  size_t first_line_end = get.out.find('\n');
+  ASSERT_NE(first_line_end, std::string::npos);
+  std::string first = get.out.substr(0, first_line_end);
+  std::string second = get.out.substr(first_line_end + 1);
+  EXPECT_NE(first.find("\"order\":\"602892b7b500000eed4190e932000000\""),
+            std::string::npos);
+  // Same order, different request ids: the ids are the last field.
+  EXPECT_NE(first, second.substr(0, second.size() - 1));
+  EXPECT_EQ(first.substr(0, first.size() - 20),
+            second.substr(0, second.size() - 21));
+}
+
+TEST_F(ToolTest, PrettyIndents) {
+  ASSERT_EQ(Run({"import", ExampleFile()}).exit_code, 0);
+  ToolRun get = Run({"get", "--pretty", "--request-id=TRBUBYEtcQWEg18W", kExampleHash});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(get.out.rfind("{\n  \"data\": {\n    \"order\": "
+                          "\"602892b7b500000eed4190e932000000\",\n    \"fee\": 29.55,\n",
+                          0),
+            0u)
+      << get.out;
+  EXPECT_EQ(get.out.substr(get.out.size() - 37),
+            "  \"request_id\": \"TRBUBYEtcQWEg18W\"\n}\n");
+}
+
+TEST_F(ToolTest, MissingOrderPrintsTheFoundOnesThenExitsOne) {
+  ASSERT_EQ(Run({"import", ExampleFile()}).exit_code, 0);
+  ToolRun get = Run({"get", "ffffffffffffffffffffffffffffffff", kExampleHash});
+  EXPECT_EQ(get.exit_code, 1);
+  EXPECT_NE(get.out.find(kExampleHash), std::string::npos);
+  EXPECT_EQ(get.err,
+            "orderstore: get: order ffffffffffffffffffffffffffffffff not found\n");
+}
+
+TEST_F(ToolTest, MalformedHashIsAUsageError) {
+  ToolRun get = Run({"get", "not-a-hash"});
+  EXPECT_EQ(get.exit_code, 2);
+  EXPECT_EQ(get.out, "");
+  EXPECT_NE(get.err.find("orderstore: get: malformed order hash \"not-a-hash\""),
+            std::string::npos)
+      << get.err;
+}
+
+TEST_F(ToolTest, InvalidFileImportsNothingAndNamesLineAndField) {
+  ASSERT_EQ(Run({"import", ExampleFile()}).exit_code, 0);
+  std::string compact = testing::kExampleCompact;
+  std::string other = compact;
+  other.replace(other.find("602892b7"), 8, "702892b7");
+  std::string bad = compact;
+  bad.replace(bad.find("\"complete\""), 10, "\"finished\"");
+  std::string file = WriteFile("orders.jsonl", other + "\n" + bad + "\n");
+
+  ToolRun import = Run({"import", file});
+  EXPECT_EQ(import.exit_code, 3);
+  EXPECT_NE(import.err.find(file + ":2: data.status"), std::string::npos)
+      << import.err;
+  // The valid first line was not imported either.
+  EXPECT_EQ(Run({"get", "702892b7b500000eed4190e932000000"}).exit_code, 1);
+
+  ToolRun skip = Run({"import", "--skip-invalid", file});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_NE(skip.out.find("skipped 1 invalid records"), std::string::npos);
+  EXPECT_EQ(Run({"get", "702892b7b500000eed4190e932000000"}).exit_code, 0);
+}
+
+TEST_F(ToolTest, ImportReadsStandardInput) {
+  ToolRun import = Run({"import", "-"}, testing::kExampleCompact);
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_EQ(Run({"get", kExampleHash}).exit_code, 0);
+}
+
+TEST_F(ToolTest, StoreFromEnvironmentAndDbAfterTheCommand) {
+  ToolRun import = RunTool({"import", ExampleFile()}, "",
+                           {"ORDERSTORE_DB=" + Path("envdb")});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  ToolRun get = RunTool({"get", kExampleHash, "--db", Path("envdb")});
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+}
+
+TEST_F(ToolTest, MissingStoreIsAStoreError) {
+  ToolRun get = Run({"get", kExampleHash});
+  EXPECT_EQ(get.exit_code, 4);
+  EXPECT_NE(get.err.find("orderstore: get: store " + Path("db")), std::string::npos)
+      << get.err;
+}
+
+TEST_F(ToolTest, UsageErrorsAndHelp) {
+  EXPECT_EQ(RunTool({}).exit_code, 2);
+  ToolRun unknown = RunTool({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command"), std::string::npos);
+  EXPECT_EQ(Run({"get", "--bogus", kExampleHash}).exit_code, 2);
+  EXPECT_EQ(Run({"import"}).exit_code, 2);
+
+  ToolRun help = RunTool({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("import"), std::string::npos);
+  ToolRun get_help = RunTool({"get", "--help"});
+  EXPECT_EQ(get_help.exit_code, 0);
+  EXPECT_NE(get_help.out.find("usage: orderstore [--db DIR] get"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orderstore
