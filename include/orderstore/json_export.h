@@ -39,6 +39,13 @@ ORDERSTORE_EXPORT void AppendDetailResponse(OrderView order,
 ORDERSTORE_EXPORT void AppendOrderJson(OrderView order, std::string* out,
                                        const ExportOptions& options = {});
 
+// Appends an owned order (e.g. one not yet stored) as the bare order object,
+// exactly as AppendOrderJson would write it once stored. Writes nothing and
+// returns InvalidArgument (see ValidateOrder) for an order the store would
+// refuse.
+ORDERSTORE_EXPORT Status AppendOrderJson(const Order& order, std::string* out,
+                                         const ExportOptions& options = {});
+
 // Appends `x` as a JSON number in the documented format.
 // REQUIRES: x is finite.
 ORDERSTORE_EXPORT void AppendJsonNumber(double x, std::string* out);
