@@ -1,0 +1,93 @@
+// Store::Impl and the helpers that lib/ files working on the store's
+// RocksDB database share (store.cc, query.cc, reconcile.cc).
+#ifndef ORDERSTORE_LIB_STORE_IMPL_H_
+#define ORDERSTORE_LIB_STORE_IMPL_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/slice.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/index.h"
+#include "orderstore/store.h"
+
+namespace orderstore {
+namespace internal {
+
+inline rocksdb::Slice KeyOf(const OrderHash& hash) {
+  std::string_view key = hash.AsKey();
+  return rocksdb::Slice(key.data(), key.size());
+}
+
+inline std::string_view AsView(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Translates a RocksDB status at the boundary; `context` says what was being
+// done ("store /x", "order 6028...").
+Status FromRocks(const rocksdb::Status& s, const std::string& context);
+
+// std::hash for OrderHash: its bytes are already uniformly random.
+struct HashOfHash {
+  size_t operator()(const OrderHash& hash) const {
+    size_t value;
+    std::memcpy(&value, hash.bytes().data(), sizeof value);
+    return value;
+  }
+};
+
+// Verifies a stored value and that it holds the order its key names, so a
+// record can never be handed out under another order's hash.
+Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value);
+
+}  // namespace internal
+
+struct Store::Impl {
+  std::string path;
+  bool read_only = false;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* orders = nullptr;
+  // One per internal::Index; null only in a read-only store written by a
+  // build without indexes.
+  std::array<rocksdb::ColumnFamilyHandle*, internal::kIndexCount> indexes{};
+  // Writers of one order hold its stripe from reading the old record (to
+  // drop its index entries) until the write lands, so that two concurrent
+  // writers of one order cannot leave stale index entries.
+  static constexpr size_t kStripes = 64;
+  std::array<std::mutex, kStripes> stripes;
+
+  static size_t StripeOf(const OrderHash& hash) {
+    return hash.bytes()[0] % kStripes;
+  }
+
+  // The column family of `index`.
+  rocksdb::ColumnFamilyHandle* family(internal::Index index) const {
+    return indexes[static_cast<size_t>(index)];
+  }
+
+  ~Impl() {
+    if (db == nullptr) return;
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
+  }
+
+  Status CheckWritable() const {
+    if (read_only) {
+      return Status::InvalidArgument("store " + path + " is open read-only");
+    }
+    return Status::OK();
+  }
+};
+
+}  // namespace orderstore
+
+#endif  // ORDERSTORE_LIB_STORE_IMPL_H_
