@@ -1,0 +1,84 @@
+// Reconciliation: checking every stored order against the rules a
+// consistent billing record obeys, on all cores, from one snapshot.
+//
+// Thread safety: the functions here may be called from any thread; Reconcile
+// runs its own worker threads and calls `on_finding` from one thread at a
+// time.
+#ifndef ORDERSTORE_RECONCILE_H_
+#define ORDERSTORE_RECONCILE_H_
+
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orderstore/export.h"
+#include "orderstore/order_view.h"
+#include "orderstore/status.h"
+#include "orderstore/store.h"
+
+namespace orderstore {
+
+// A named rule. The table of rules (lib/reconcile.cc) is:
+//   fee_mismatch         fee differs from the sum of item prices by > 0.005
+//   c_fee_over_fee       c_fee > fee
+//   complete_undelivered status complete with an item not success
+//   canceled_delivered   status canceled with pay_time set or an item
+//                        delivered (success or refunded)
+//   refund_unrefunded    status refund with an item not refunded
+//   paid_before_created  pay_time (set) before create_time
+//   expires_before_created  expire_time (set) before create_time
+//   item_life_reversed   an item's life_expire_time before its
+//                        life_start_time (both set)
+struct ReconcileRule {
+  std::string_view name;
+  std::string_view description;
+};
+
+// Every rule, in the order above.
+ORDERSTORE_EXPORT std::span<const ReconcileRule> ReconcileRules();
+
+// One order breaking one rule.
+struct Finding {
+  OrderHash order;
+  std::string_view rule;  // a ReconcileRule name
+  std::string detail;     // e.g. "fee 29.55 != item total 29.5"
+};
+
+struct ReconcileOptions {
+  // Rule names to check; empty: every rule.
+  std::vector<std::string> rules;
+  // Worker threads; 0: one per core.
+  unsigned threads = 0;
+};
+
+struct ReconcileSummary {
+  size_t orders_checked = 0;
+  // Findings per rule, in ReconcileRules() order (0 for unchecked rules).
+  std::vector<size_t> findings_per_rule;
+  // Records that failed verification (each also reported as an error).
+  size_t corrupt_records = 0;
+};
+
+// Checks `order` against the rules whose bits are set in `rule_mask` (bit i
+// is ReconcileRules()[i]); calls `on_finding` for each broken rule.
+ORDERSTORE_EXPORT void CheckOrder(
+    OrderView order, uint32_t rule_mask,
+    const std::function<void(const Finding&)>& on_finding);
+
+// Scans every order of `store` from one snapshot, splitting the key space
+// among `options.threads` workers, and reports each finding to
+// `on_finding`, in key order. A record that fails verification is passed to
+// `on_error` (Corruption naming the hash) and the scan goes on.
+// InvalidArgument for an unknown rule name (naming it); IOError when the
+// scan fails.
+ORDERSTORE_EXPORT Result<ReconcileSummary> Reconcile(
+    const Store& store, const ReconcileOptions& options,
+    const std::function<void(const Finding&)>& on_finding,
+    const std::function<void(const Status&)>& on_error);
+
+}  // namespace orderstore
+
+#endif  // ORDERSTORE_RECONCILE_H_

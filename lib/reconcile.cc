@@ -1,0 +1,220 @@
+#include "orderstore/reconcile.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "orderstore/json_export.h"
+
+namespace orderstore {
+namespace {
+
+enum Rule : uint32_t {
+  kFeeMismatch,
+  kCFeeOverFee,
+  kCompleteUndelivered,
+  kCanceledDelivered,
+  kRefundUnrefunded,
+  kPaidBeforeCreated,
+  kExpiresBeforeCreated,
+  kItemLifeReversed,
+  kRuleCount,
+};
+
+constexpr ReconcileRule kRules[kRuleCount] = {
+    {"fee_mismatch", "fee differs from the sum of item prices by more than 0.005"},
+    {"c_fee_over_fee", "c_fee is greater than fee"},
+    {"complete_undelivered", "status complete with an item not success"},
+    {"canceled_delivered",
+     "status canceled with pay_time set or an item delivered"},
+    {"refund_unrefunded", "status refund with an item not refunded"},
+    {"paid_before_created", "pay_time before create_time"},
+    {"expires_before_created", "expire_time before create_time"},
+    {"item_life_reversed",
+     "an item's life_expire_time precedes its life_start_time"},
+};
+
+bool Before(const Timestamp& a, const Timestamp& b) {
+  return a.unix_seconds < b.unix_seconds ||
+         (a.unix_seconds == b.unix_seconds && a.nanos < b.nanos);
+}
+
+std::string Number(double x) {
+  std::string text;
+  AppendJsonNumber(x, &text);
+  return text;
+}
+
+std::string ItemDetail(size_t index, ItemStatus status) {
+  return "items[" + std::to_string(index) + "] is " + std::string(ToString(status));
+}
+
+}  // namespace
+
+std::span<const ReconcileRule> ReconcileRules() { return kRules; }
+
+void CheckOrder(OrderView order, uint32_t rule_mask,
+                const std::function<void(const Finding&)>& on_finding) {
+  const OrderHash hash = order.hash();
+  auto report = [&](Rule rule, std::string detail) {
+    on_finding(Finding{hash, kRules[rule].name, std::move(detail)});
+  };
+  auto checks = [rule_mask](Rule rule) { return (rule_mask >> rule & 1) != 0; };
+  const ItemsView items = order.items();
+
+  if (checks(kFeeMismatch)) {
+    double total = 0;
+    for (OrderItemView item : items) total += item.price();
+    if (std::fabs(order.fee() - total) > 0.005) {
+      report(kFeeMismatch, "fee " + Number(order.fee()) + " != item total " +
+                               Number(total));
+    }
+  }
+  if (checks(kCFeeOverFee) && order.c_fee() > order.fee()) {
+    report(kCFeeOverFee,
+           "c_fee " + Number(order.c_fee()) + " > fee " + Number(order.fee()));
+  }
+  // The first item (if any) breaking an item-status rule of the order's
+  // status.
+  auto first_item = [&items](auto&& breaks) -> std::string {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (breaks(items[i].status())) return ItemDetail(i, items[i].status());
+    }
+    return "";
+  };
+  const OrderStatus status = order.status();
+  if (checks(kCompleteUndelivered) && status == OrderStatus::kComplete) {
+    std::string detail =
+        first_item([](ItemStatus s) { return s != ItemStatus::kSuccess; });
+    if (!detail.empty()) report(kCompleteUndelivered, detail);
+  }
+  if (checks(kCanceledDelivered) && status == OrderStatus::kCanceled) {
+    std::string detail = first_item([](ItemStatus s) {
+      return s == ItemStatus::kSuccess || s == ItemStatus::kRefunded;
+    });
+    if (order.pay_time().is_set()) {
+      detail = "pay_time is " + FormatTimestamp(order.pay_time());
+    }
+    if (!detail.empty()) report(kCanceledDelivered, detail);
+  }
+  if (checks(kRefundUnrefunded) && status == OrderStatus::kRefund) {
+    std::string detail =
+        first_item([](ItemStatus s) { return s != ItemStatus::kRefunded; });
+    if (!detail.empty()) report(kRefundUnrefunded, detail);
+  }
+  const Timestamp created = order.create_time();
+  if (checks(kPaidBeforeCreated) && order.pay_time().is_set() &&
+      Before(order.pay_time(), created)) {
+    report(kPaidBeforeCreated, "pay_time " + FormatTimestamp(order.pay_time()) +
+                                   " < create_time " + FormatTimestamp(created));
+  }
+  if (checks(kExpiresBeforeCreated) && order.expire_time().is_set() &&
+      Before(order.expire_time(), created)) {
+    report(kExpiresBeforeCreated,
+           "expire_time " + FormatTimestamp(order.expire_time()) +
+               " < create_time " + FormatTimestamp(created));
+  }
+  if (checks(kItemLifeReversed)) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      Timestamp start = items[i].life_start_time();
+      Timestamp end = items[i].life_expire_time();
+      if (start.is_set() && end.is_set() && Before(end, start)) {
+        report(kItemLifeReversed, "items[" + std::to_string(i) +
+                                      "]: life_expire_time " +
+                                      FormatTimestamp(end) + " < life_start_time " +
+                                      FormatTimestamp(start));
+        break;
+      }
+    }
+  }
+}
+
+Result<ReconcileSummary> Reconcile(
+    const Store& store, const ReconcileOptions& options,
+    const std::function<void(const Finding&)>& on_finding,
+    const std::function<void(const Status&)>& on_error) {
+  uint32_t mask = 0;
+  for (const std::string& name : options.rules) {
+    auto rule = std::find_if(std::begin(kRules), std::end(kRules),
+                             [&](const ReconcileRule& r) { return r.name == name; });
+    if (rule == std::end(kRules)) {
+      return Status::InvalidArgument("unknown rule \"" + name + "\"");
+    }
+    mask |= uint32_t{1} << (rule - std::begin(kRules));
+  }
+  if (mask == 0) mask = (uint32_t{1} << kRuleCount) - 1;
+
+  unsigned threads = options.threads != 0
+                         ? options.threads
+                         : std::max(1u, std::thread::hardware_concurrency());
+  // Hashes are uniform, so equal slices of the first two key bytes hold
+  // about equal numbers of orders; more slices than threads balance the
+  // load. Each slice's results are kept apart and reported in key order.
+  const size_t slices = threads == 1 ? 1 : size_t{threads} * 16;
+  struct Slice {
+    std::vector<Finding> findings;
+    std::vector<Status> errors;
+    size_t checked = 0;
+    Status status;
+  };
+  std::vector<Slice> results(slices);
+  std::shared_ptr<const Snapshot> snapshot = store.GetSnapshot();
+  ReadOptions read;
+  read.fill_cache = false;
+  read.snapshot = snapshot.get();
+
+  auto boundary = [slices](size_t i) {
+    std::array<uint8_t, OrderHash::kSize> bytes{};
+    uint32_t prefix = static_cast<uint32_t>(i * 65536 / slices);
+    bytes[0] = static_cast<uint8_t>(prefix >> 8);
+    bytes[1] = static_cast<uint8_t>(prefix);
+    return OrderHash(bytes);
+  };
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    std::unique_ptr<Iterator> it = store.NewIterator(read);
+    for (size_t i; (i = next.fetch_add(1)) < slices;) {
+      Slice& slice = results[i];
+      const bool last = i + 1 == slices;
+      const OrderHash end = boundary(i + 1);
+      for (i == 0 ? it->SeekToFirst() : it->Seek(boundary(i));
+           it->Valid() && (last || it->hash() < end); it->Next()) {
+        ++slice.checked;
+        Result<OrderView> view = it->view();
+        if (!view.ok()) {
+          slice.errors.push_back(view.status());
+          continue;
+        }
+        CheckOrder(*view, mask, [&slice](const Finding& f) {
+          slice.findings.push_back(f);
+        });
+      }
+      slice.status = it->status();
+      if (!slice.status.ok()) return;
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+
+  ReconcileSummary summary;
+  summary.findings_per_rule.assign(kRuleCount, 0);
+  for (Slice& slice : results) {
+    if (!slice.status.ok()) return slice.status;
+    summary.orders_checked += slice.checked;
+    summary.corrupt_records += slice.errors.size();
+    for (const Status& error : slice.errors) on_error(error);
+    for (const Finding& finding : slice.findings) {
+      for (size_t r = 0; r < kRuleCount; ++r) {
+        if (kRules[r].name == finding.rule) ++summary.findings_per_rule[r];
+      }
+      on_finding(finding);
+    }
+  }
+  return summary;
+}
+
+}  // namespace orderstore
