@@ -1,0 +1,207 @@
+// 8 reader threads and 2 writer threads on one store. Writers keep
+// overwriting a fixed set of orders with other versions (each a generated
+// order under the key's hash, so fee = sum of item prices still holds).
+// Every view a reader gets must be complete, verify, keep the order's
+// invariants and be byte for byte one of the versions written; a reader
+// holding a view while writers overwrite that key must still see its old
+// bytes intact. Also built with ThreadSanitizer by tools/sanitize.sh.
+//
+// ORDERSTORE_CONCURRENCY_SECONDS sets how long the threads run (default 3).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lib/record.h"
+#include "orderstore/generate.h"
+#include "orderstore/store.h"
+#include "tests/test_util.h"
+
+namespace orderstore {
+namespace {
+
+constexpr uint64_t kKeys = 200;
+constexpr uint64_t kVersions = 4;
+
+// Version `v` of order `key`: the generated order of seed 100 + v, under
+// the hash of GenerateOrder(1, key).
+Order Version(uint64_t key, uint64_t v) {
+  Order order = GenerateOrder(100 + v, key);
+  order.hash = GenerateOrderHash(1, key);
+  return order;
+}
+
+double Seconds() {
+  const char* env = std::getenv("ORDERSTORE_CONCURRENCY_SECONDS");
+  return env != nullptr && *env != '\0' ? std::atof(env) : 3.0;
+}
+
+class ConcurrencyTest : public testing::TempDirTest {};
+
+TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
+  // The records every version encodes to, to compare bytes against.
+  std::vector<std::vector<std::string>> records(kKeys);
+  std::vector<OrderHash> hashes;
+  for (uint64_t k = 0; k < kKeys; ++k) {
+    hashes.push_back(GenerateOrderHash(1, k));
+    for (uint64_t v = 0; v < kVersions; ++v) {
+      records[k].push_back(internal::EncodeRecord(Version(k, v)));
+    }
+  }
+  Options options;
+  options.row_cache_bytes = 1 << 20;  // small: both cache hits and misses
+  Result<std::unique_ptr<Store>> opened = Store::Open(options, Path("db"));
+  ASSERT_OK(opened);
+  Store& store = **opened;
+  WriteOptions fast;
+  fast.sync = false;  // the machine does not crash here
+  {
+    WriteBatch batch;
+    for (uint64_t k = 0; k < kKeys; ++k) ASSERT_OK(batch.Put(Version(k, 0)));
+    ASSERT_OK(store.Write(fast, batch));
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> writes{0}, views{0}, held_checks{0};
+  std::mutex failures_mu;
+  std::vector<std::string> failures;
+  auto fail = [&](std::string what) {
+    std::lock_guard<std::mutex> lock(failures_mu);
+    if (failures.size() < 10) failures.push_back(std::move(what));
+  };
+
+  // What a reader checks of every view of key k.
+  auto check = [&](uint64_t k, OrderView view) {
+    if (view.hash() != hashes[k]) return fail("view of another order");
+    if (!VerifyRecord(view.record()).ok()) return fail("view does not verify");
+    double sum = 0;
+    size_t items = 0;
+    for (OrderItemView item : view.items()) {
+      sum += item.price();
+      ++items;
+      if (item.resource_id().empty()) fail("item without resource id");
+    }
+    if (items == 0 || items != view.items().size()) fail("items incomplete");
+    if (std::fabs(view.fee() - sum) > 0.005) fail("fee is not the sum of prices");
+    if (view.c_fee() < 0 || view.c_fee() > view.fee() + 1e-9) fail("c_fee out of range");
+    bool known = false;
+    for (const std::string& record : records[k]) known |= view.record() == record;
+    if (!known) fail("bytes are no version ever written");
+    views.fetch_add(1, std::memory_order_relaxed);
+  };
+
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&, w] {
+      std::mt19937_64 random(1000 + w);
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (random() % 4 == 0) {  // an atomic batch of several keys
+          WriteBatch batch;
+          for (int i = 0; i < 8; ++i) {
+            if (!batch.Put(Version(random() % kKeys, random() % kVersions)).ok()) {
+              fail("batch put");
+            }
+          }
+          if (!store.Write(fast, batch).ok()) fail("write");
+        } else if (!store.Put(fast, Version(random() % kKeys, random() % kVersions)).ok()) {
+          fail("put");
+        }
+        writes.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  for (int r = 0; r < 8; ++r) {
+    threads.emplace_back([&, r] {
+      std::mt19937_64 random(r);
+      while (!stop.load(std::memory_order_relaxed)) {
+        const uint64_t k = random() % kKeys;
+        switch (random() % 16) {
+          case 0: {  // hold a view while the writers overwrite the key
+            Result<PinnedOrder> got = store.Get(ReadOptions(), hashes[k]);
+            if (!got.ok()) {
+              fail(got.status().ToString());
+              break;
+            }
+            const std::string before(got->view().record());
+            const uint64_t until = writes.load() + 50;
+            while (writes.load() < until && !stop.load()) {
+              if (!store.Put(fast, Version(k, random() % kVersions)).ok()) fail("put");
+              std::this_thread::yield();
+            }
+            if (got->view().record() != before) fail("held view's bytes changed");
+            check(k, got->view());
+            held_checks.fetch_add(1, std::memory_order_relaxed);
+            break;
+          }
+          case 1: {  // many at once, from one snapshot
+            std::vector<OrderHash> some;
+            std::vector<uint64_t> keys;
+            for (int i = 0; i < 16; ++i) {
+              keys.push_back(random() % kKeys);
+              some.push_back(hashes[keys.back()]);
+            }
+            auto got = store.GetMany(ReadOptions(), some);
+            for (size_t i = 0; i < got.size(); ++i) {
+              if (!got[i].ok()) {
+                fail(got[i].status().ToString());
+              } else {
+                check(keys[i], got[i]->view());
+              }
+            }
+            break;
+          }
+          case 2: {  // a whole scan from a snapshot
+            std::unique_ptr<Iterator> it = store.NewIterator(ReadOptions());
+            uint64_t seen = 0;
+            for (it->SeekToFirst(); it->Valid(); it->Next()) {
+              Result<OrderView> view = it->view();
+              if (!view.ok()) {
+                fail(view.status().ToString());
+                continue;
+              }
+              auto found = std::find(hashes.begin(), hashes.end(), view->hash());
+              if (found == hashes.end()) {
+                fail("scan found an unknown order");
+              } else {
+                check(found - hashes.begin(), *view);
+              }
+              ++seen;
+            }
+            if (!it->status().ok() || seen != kKeys) fail("scan incomplete");
+            break;
+          }
+          default: {
+            Result<PinnedOrder> got = store.Get(ReadOptions(), hashes[k]);
+            if (!got.ok()) {
+              fail(got.status().ToString());
+            } else {
+              check(k, got->view());
+            }
+          }
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(Seconds()));
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+
+  for (const std::string& failure : failures) ADD_FAILURE() << failure;
+  std::printf("concurrency_test: %llu writes, %llu views checked, %llu views "
+              "held across >= 50 overwrites\n",
+              static_cast<unsigned long long>(writes.load()),
+              static_cast<unsigned long long>(views.load()),
+              static_cast<unsigned long long>(held_checks.load()));
+  EXPECT_GT(views.load(), 1000u);
+  EXPECT_GT(held_checks.load(), 0u);
+}
+
+}  // namespace
+}  // namespace orderstore
