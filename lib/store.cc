@@ -13,6 +13,7 @@
 #include <new>
 #include <utility>
 
+#include "lib/live_store.h"
 #include "lib/record.h"
 
 namespace orderstore {
@@ -282,7 +283,10 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
   impl->read_only = options.read_only;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
-      options.read_only
+      options.read_only && options.secondary
+          ? internal::OpenSecondary(rocksdb::DBOptions(rocks), path,
+                                    descriptors, &impl->handles, &db)
+      : options.read_only
           ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(rocks), path,
                                          descriptors, &impl->handles, &db)
           : rocksdb::DB::Open(rocksdb::DBOptions(rocks), path, descriptors,

@@ -29,6 +29,15 @@ struct Options {
   // writes are not seen. Every write call returns InvalidArgument.
   bool read_only = false;
 
+  // With read_only: open as a RocksDB secondary instance, the way to read a
+  // store another process has open for writing (see Store::LockHolder). Open
+  // replays the writer's manifest and log, and catches up once more with
+  // what the writer flushed meanwhile, so the store shows every write the
+  // writer had made before Open even while it flushes and compacts; later
+  // writes are not seen. Writes nothing into the store's directory.
+  // Ignored without read_only.
+  bool secondary = false;
+
   // Memory for RocksDB's row cache: whole stored orders (~520 bytes each
   // including overhead), pinned in place. A hot Get that hits it costs well
   // under a microsecond and allocates nothing, against ~3-4 us through the

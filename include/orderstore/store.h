@@ -55,6 +55,14 @@ class ORDERSTORE_EXPORT Store {
   static Result<std::unique_ptr<Store>> Open(const Options& options,
                                              const std::string& path);
 
+  // Whether another process has the store in `path` open for writing (holds
+  // its lock), and so a reader should open it with Options::secondary.
+  // Returns that process's id, or 0 when there is no such process (or no
+  // store). Only reads /proc/locks (Linux): it never touches the lock
+  // itself, so it is safe while this process has the store open. A hint:
+  // the writer may start or stop right after.
+  static int LockHolder(const std::string& path);
+
   // Closes the store. REQUIRES: every PinnedOrder and Iterator it produced
   // has been destroyed (or Reset).
   ~Store();

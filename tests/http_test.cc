@@ -1,0 +1,168 @@
+// The detail endpoint as a plain function (SPEC §6): every status, header
+// and body, without sockets.
+#include "orderstore/http.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <set>
+#include <string>
+
+#include "orderstore/store.h"
+#include "tests/test_util.h"
+
+namespace orderstore {
+namespace {
+
+constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
+
+std::string Header(const HttpResponse& r, const std::string& name) {
+  std::string value;
+  int found = 0;
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) {
+      value = v;
+      ++found;
+    }
+  }
+  EXPECT_LE(found, 1) << name;
+  return value;
+}
+
+bool IsRequestId(const std::string& id) {
+  if (id.size() != 16) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The body of an error response, with the response's own request id.
+std::string ErrorBody(const HttpResponse& r, int code, const std::string& message) {
+  return "{\"request_id\":\"" + r.request_id + "\",\"code\":" +
+         std::to_string(code) + ",\"message\":\"" + message + "\"}";
+}
+
+class HttpTest : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    auto store = Store::Open(Options(), Path("db"));
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    ASSERT_OK(store_->Put(WriteOptions(), testing::ExampleOrder()));
+  }
+  void TearDown() override {
+    store_.reset();
+    TempDirTest::TearDown();
+  }
+  HttpResponse Handle(std::string_view method, std::string_view target) {
+    HttpResponse response;
+    HandleHttpRequest(*store_, method, target, &response);
+    EXPECT_TRUE(IsRequestId(response.request_id)) << response.request_id;
+    EXPECT_EQ(Header(response, "X-Request-Id"), response.request_id);
+    EXPECT_EQ(Header(response, "Content-Type"), "application/json");
+    return response;
+  }
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(HttpTest, DetailIsTheDocumentedResponseByteForByte) {
+  HttpResponse r = Handle("GET", std::string("/v1/order/detail/") + kExampleHash);
+  EXPECT_EQ(r.status, 200);
+  std::string expected = testing::kExampleCompact;
+  expected.replace(expected.find("TRBUBYEtcQWEg18W"), 16, r.request_id);
+  EXPECT_EQ(r.body, expected);
+  EXPECT_EQ(Header(r, "Allow"), "");
+  // Upper-case hashes and a query string are accepted; HEAD gets the same
+  // headers (the server leaves the body out).
+  HttpResponse upper =
+      Handle("HEAD", "/v1/order/detail/602892B7B500000EED4190E932000000?x=1");
+  EXPECT_EQ(upper.status, 200);
+  EXPECT_EQ(upper.body.size(), r.body.size());
+}
+
+TEST_F(HttpTest, EveryResponseHasAFreshRequestId) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    ids.insert(Handle("GET", std::string("/v1/order/detail/") + kExampleHash).request_id);
+    ids.insert(Handle("GET", "/nowhere").request_id);
+  }
+  EXPECT_EQ(ids.size(), 200u);
+}
+
+TEST_F(HttpTest, MalformedHashIs400QuotingIt) {
+  HttpResponse r = Handle("GET", "/v1/order/detail/602892b7");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, ErrorBody(r, 400,
+                              "malformed order hash \\\"602892b7\\\": want 32 hex digits"));
+  EXPECT_EQ(Handle("GET", "/v1/order/detail/").status, 400);
+  EXPECT_EQ(Handle("GET", std::string("/v1/order/detail/") + kExampleHash + "/x").status,
+            400);
+}
+
+TEST_F(HttpTest, UnknownOrderAndOtherPathsAre404) {
+  HttpResponse r = Handle("GET", "/v1/order/detail/ffffffffffffffffffffffffffffffff");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body,
+            ErrorBody(r, 404, "order ffffffffffffffffffffffffffffffff not found"));
+  for (const char* path : {"/", "/v1/order", "/v1/order/detail", "/v2/order/detail/x"}) {
+    HttpResponse other = Handle("GET", path);
+    EXPECT_EQ(other.status, 404) << path;
+    EXPECT_EQ(other.body,
+              ErrorBody(other, 404, std::string("no such endpoint: ") + path));
+  }
+}
+
+TEST_F(HttpTest, OtherMethodsAre405WithAllow) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    HttpResponse r = Handle(method, std::string("/v1/order/detail/") + kExampleHash);
+    EXPECT_EQ(r.status, 405) << method;
+    EXPECT_EQ(Header(r, "Allow"), "GET, HEAD");
+    EXPECT_EQ(r.body, ErrorBody(r, 405, std::string("method ") + method +
+                                            " not allowed; use GET or HEAD"));
+  }
+}
+
+TEST_F(HttpTest, UnreadableRecordIs503) {
+  store_.reset();
+  {  // Damage the example's record behind the library's back.
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, Path("db"), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    size_t orders = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      families.emplace_back(names[i], rocksdb::ColumnFamilyOptions());
+      if (names[i] == "orders") orders = i;
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open({}, Path("db"), families, &handles, &db).ok());
+    std::string key(OrderHash::Parse(kExampleHash)->AsKey());
+    ASSERT_TRUE(db->Put({}, handles[orders], key, "garbage").ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    delete db;
+  }
+  auto store = Store::Open(Options(), Path("db"));
+  ASSERT_OK(store);
+  store_ = std::move(*store);
+  HttpResponse r = Handle("GET", std::string("/v1/order/detail/") + kExampleHash);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body.rfind("{\"request_id\":\"" + r.request_id +
+                             "\",\"code\":503,\"message\":\"the store cannot be "
+                             "read: order " + kExampleHash,
+                         0),
+            0u)
+      << r.body;
+}
+
+TEST(HttpErrorTest, ErrorBodiesEscapeTheMessage) {
+  HttpResponse r;
+  MakeHttpError(431, "too \"large\"\n", &r);
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(r.body, "{\"request_id\":\"" + r.request_id +
+                        "\",\"code\":431,\"message\":\"too \\\"large\\\"\\n\"}");
+}
+
+}  // namespace
+}  // namespace orderstore

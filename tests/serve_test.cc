@@ -1,0 +1,341 @@
+// `orderstore serve`: the real binary on a free port of 127.0.0.1, spoken to
+// over real sockets.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "orderstore/generate.h"
+#include "orderstore/json_export.h"
+#include "orderstore/store.h"
+#include "tests/test_util.h"
+
+namespace orderstore {
+namespace {
+
+constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
+constexpr uint64_t kSeed = 77;
+constexpr int kOrders = 200;
+
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+};
+
+// A client connection that speaks just enough HTTP/1.1 for these tests.
+class Connection {
+ public:
+  explicit Connection(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Connection() { close(fd_); }
+  bool connected() const { return connected_; }
+
+  bool Send(const std::string& bytes) {
+    return write(fd_, bytes.data(), bytes.size()) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+
+  // Reads one response; status 0 when the connection closed first. HEAD
+  // replies have no body whatever their Content-Length says.
+  HttpReply Receive(bool head = false) {
+    HttpReply reply;
+    size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return reply;
+    }
+    std::istringstream lines(buffer_.substr(0, end));
+    std::string line;
+    std::getline(lines, line);
+    reply.status = std::atoi(line.substr(9, 3).c_str());
+    while (std::getline(lines, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      size_t colon = line.find(':');
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(c));
+      reply.headers[name] = line.substr(colon + 2);
+    }
+    buffer_.erase(0, end + 4);
+    size_t length = head ? 0 : std::stoul(reply.headers["content-length"]);
+    while (buffer_.size() < length) {
+      if (!Fill()) return HttpReply();
+    }
+    reply.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return reply;
+  }
+
+  HttpReply Get(const std::string& target, const std::string& method = "GET") {
+    if (!Send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) {
+      return HttpReply();
+    }
+    return Receive(method == "HEAD");
+  }
+
+  // Whether the server has closed the connection, waiting up to `ms`.
+  bool ClosedWithin(int ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0) return false;
+    char c;
+    return read(fd_, &c, 1) <= 0;
+  }
+
+ private:
+  bool Fill() {
+    char chunk[16384];
+    ssize_t n = read(fd_, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+// The real server over a store with the example and kOrders generated orders.
+class ServeTest : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    {
+      auto store = Store::Open(Options(), Path("db"));
+      ASSERT_OK(store);
+      WriteBatch batch;
+      ASSERT_OK(batch.Put(testing::ExampleOrder()));
+      for (int i = 0; i < kOrders; ++i) ASSERT_OK(batch.Put(GenerateOrder(kSeed, i)));
+      ASSERT_OK((*store)->Write(WriteOptions(), batch));
+    }
+    Start({"--read-timeout", "1", "--access-log"});
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    TempDirTest::TearDown();
+  }
+
+  void Start(const std::vector<std::string>& extra) {
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      int err = open(Path("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(err, 2);
+      std::vector<std::string> args = {ORDERSTORE_TOOL, "--db", Path("db"), "serve",
+                                       "--listen", "127.0.0.1:0", "--threads", "2"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(ORDERSTORE_TOOL, argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
+    port_ = std::atoi(line.c_str() + std::strlen("listening on 127.0.0.1:"));
+    ASSERT_GT(port_, 0);
+  }
+
+  // Stops the server with `signal`; returns its exit code.
+  int Stop(int signal) {
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  std::string AccessLog() {
+    std::ifstream in(Path("stderr"));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+std::string ExpectedBody(uint64_t i, const std::string& request_id) {
+  std::string json = "{\"data\":";
+  EXPECT_OK(AppendOrderJson(GenerateOrder(kSeed, i), &json));
+  return json + ",\"request_id\":\"" + request_id + "\"}";
+}
+
+TEST_F(ServeTest, DetailIsTheDocumentedResponseWithItsRequestIdHeader) {
+  Connection c(port_);
+  ASSERT_TRUE(c.connected());
+  HttpReply r = c.Get(std::string("/v1/order/detail/") + kExampleHash);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "application/json");
+  const std::string id = r.headers["x-request-id"];
+  ASSERT_EQ(id.size(), 16u);
+  std::string expected = testing::kExampleCompact;
+  expected.replace(expected.find("TRBUBYEtcQWEg18W"), 16, id);
+  EXPECT_EQ(r.body, expected);
+
+  // HEAD: the same headers, no body; the connection is still usable after.
+  HttpReply head = c.Get(std::string("/v1/order/detail/") + kExampleHash, "HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(expected.size()));
+  EXPECT_NE(head.headers["x-request-id"], id);
+  HttpReply again = c.Get(std::string("/v1/order/detail/") + kExampleHash);
+  EXPECT_EQ(again.status, 200);
+}
+
+TEST_F(ServeTest, ErrorStatusesBodiesAndHeaders) {
+  Connection c(port_);
+  struct Case {
+    std::string method, target;
+    int status;
+    std::string message;
+  };
+  for (const Case& k : std::vector<Case>{
+           {"GET", "/v1/order/detail/xyz", 400,
+            "malformed order hash \\\"xyz\\\": want 32 hex digits"},
+           {"GET", "/v1/order/detail/ffffffffffffffffffffffffffffffff", 404,
+            "order ffffffffffffffffffffffffffffffff not found"},
+           {"GET", "/v1/orders", 404, "no such endpoint: /v1/orders"},
+           {"DELETE", std::string("/v1/order/detail/") + kExampleHash, 405,
+            "method DELETE not allowed; use GET or HEAD"}}) {
+    HttpReply r = c.Get(k.target, k.method);
+    ASSERT_EQ(r.status, k.status) << k.target;
+    const std::string id = r.headers["x-request-id"];
+    EXPECT_EQ(r.body, "{\"request_id\":\"" + id + "\",\"code\":" +
+                          std::to_string(k.status) + ",\"message\":\"" +
+                          k.message + "\"}");
+    EXPECT_EQ(r.headers["content-type"], "application/json");
+    EXPECT_EQ(r.headers.count("allow"), k.status == 405 ? 1u : 0u);
+    if (k.status == 405) {
+      EXPECT_EQ(r.headers["allow"], "GET, HEAD");
+    }
+  }
+}
+
+TEST_F(ServeTest, AThousandRequestsOverEightKeepAliveConnections) {
+  constexpr int kConnections = 8, kPerConnection = 125;
+  std::vector<int> answered(kConnections, 0);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < kConnections; ++t) {
+    clients.emplace_back([this, t, &answered] {
+      Connection c(port_);
+      for (int i = 0; i < kPerConnection; ++i) {
+        const uint64_t index = static_cast<uint64_t>(t * kPerConnection + i) % kOrders;
+        HttpReply r = c.Get("/v1/order/detail/" + GenerateOrderHash(kSeed, index).ToHex());
+        if (r.status == 200 && r.body == ExpectedBody(index, r.headers["x-request-id"])) {
+          ++answered[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  for (int t = 0; t < kConnections; ++t) EXPECT_EQ(answered[t], kPerConnection) << t;
+  // One access-log line per request, all on 8 client ports.
+  const std::string log = AccessLog();
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), kConnections * kPerConnection);
+  std::set<std::string> clients_seen;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_NE(line.find("\"GET /v1/order/detail/"), std::string::npos) << line;
+    EXPECT_NE(line.find("\" 200 "), std::string::npos) << line;
+    clients_seen.insert(line.substr(0, line.find(' ')));
+  }
+  EXPECT_EQ(clients_seen.size(), static_cast<size_t>(kConnections));
+}
+
+TEST_F(ServeTest, AStalledHalfRequestDelaysNobodyAndIsDropped) {
+  Connection stalled(port_);
+  ASSERT_TRUE(stalled.Send("GET /v1/order/detail/6028"));  // and nothing more
+  Connection other(port_);
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(other.Get("/v1/order/detail/" + GenerateOrderHash(kSeed, i).ToHex()).status,
+              200);
+  }
+  // Everyone else was served while the stalled client still held its
+  // connection; the read timeout (1 s here) then drops it.
+  EXPECT_FALSE(stalled.ClosedWithin(0));
+  EXPECT_TRUE(stalled.ClosedWithin(5000));
+  EXPECT_EQ(other.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
+}
+
+TEST_F(ServeTest, OversizedOrMalformedRequestsAreRefusedWith4xx) {
+  {
+    Connection c(port_);
+    HttpReply r = c.Get("/v1/order/detail/" + std::string(20000, 'a'));
+    EXPECT_EQ(r.status, 431);
+    EXPECT_NE(r.body.find("\"code\":431"), std::string::npos);
+    EXPECT_TRUE(c.ClosedWithin(2000));
+  }
+  {
+    Connection c(port_);
+    ASSERT_TRUE(c.Send(std::string("GET / HTTP/1.1\r\nX-Filler: ") +
+                       std::string(9000, 'x') + "\r\n\r\n"));
+    EXPECT_EQ(c.Receive().status, 431);
+  }
+  {
+    Connection c(port_);
+    ASSERT_TRUE(c.Send("NOT HTTP AT ALL\r\n\r\n"));
+    HttpReply r = c.Receive();
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("\"code\":400"), std::string::npos);
+  }
+  // The server is unharmed.
+  Connection c(port_);
+  EXPECT_EQ(c.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
+}
+
+TEST_F(ServeTest, SigtermStopsAcceptingAndExitsCleanly) {
+  Connection idle(port_);
+  ASSERT_EQ(idle.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
+  EXPECT_EQ(Stop(SIGTERM), 0);
+  EXPECT_FALSE(Connection(port_).connected());
+  // The store was closed properly: it opens again (the lock is released).
+  EXPECT_EQ(Store::LockHolder(Path("db")), 0);
+  ASSERT_OK(Store::Open(Options(), Path("db")));
+}
+
+TEST_F(ServeTest, ReadersWorkWhileServeHoldsTheStore) {
+  testing::ToolRun get = testing::RunTool(
+      {"--db", Path("db"), "get", "--verbose", kExampleHash});
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_NE(get.err.find("in process " + std::to_string(pid_)), std::string::npos)
+      << get.err;
+  testing::ToolRun import = testing::RunTool(
+      {"--db", Path("db"), "import",
+       std::string(ORDERSTORE_SOURCE_DIR) + "/tests/data/example.json"});
+  EXPECT_EQ(import.exit_code, 4);
+  EXPECT_NE(import.err.find("locked by another process"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orderstore

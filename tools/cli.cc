@@ -1,0 +1,145 @@
+// Shared parts of the orderstore subcommands (see cli.h).
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+
+namespace orderstore::tool {
+
+void PrintError(std::string_view what, std::string_view why) {
+  std::cerr << "orderstore: " << what << ": " << why << "\n";
+}
+
+int ExitCodeFor(const Status& s) {
+  if (s.ok()) return kExitOk;
+  if (s.IsNotFound()) return kExitNotFound;
+  if (s.IsInvalidArgument()) return kExitInvalidInput;
+  // Corruption, I/O errors, a lock, or any code added later.
+  return kExitStoreError;
+}
+
+bool FlagParser::Parse(const std::vector<std::string_view>& flags,
+                       const std::vector<std::string_view>& valued) {
+  bool operands_only = false;
+  for (size_t i = 0; i < words_.size(); ++i) {
+    std::string_view word = words_[i];
+    if (operands_only || word == "-" || word.size() < 2 ||
+        word.substr(0, 2) != "--") {
+      if (!operands_only && word.size() > 1 && word[0] == '-' && word != "-") {
+        UsageError("unknown option " + std::string(word));
+        return false;
+      }
+      operands_.emplace_back(word);
+      continue;
+    }
+    if (word == "--") {
+      operands_only = true;
+      continue;
+    }
+    std::string_view name = word;
+    std::optional<std::string> value;
+    if (size_t eq = word.find('='); eq != std::string_view::npos) {
+      name = word.substr(0, eq);
+      value = std::string(word.substr(eq + 1));
+    }
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+      if (value) {
+        UsageError(std::string(name) + " takes no value");
+        return false;
+      }
+      values_.emplace_back(std::string(name), "");
+    } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+      if (!value) {
+        if (i + 1 == words_.size()) {
+          UsageError(std::string(name) + " needs a value");
+          return false;
+        }
+        value = words_[++i];
+      }
+      values_.emplace_back(std::string(name), *value);
+    } else {
+      UsageError("unknown option " + std::string(name));
+      return false;
+    }
+  }
+  return true;
+}
+
+bool FlagParser::Has(std::string_view name) const {
+  for (const auto& [n, v] : values_) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> FlagParser::Value(std::string_view name) const {
+  std::optional<std::string> found;
+  for (const auto& [n, v] : values_) {
+    if (n == name) found = v;
+  }
+  return found;
+}
+
+std::vector<std::string> FlagParser::Values(std::string_view name) const {
+  std::vector<std::string> found;
+  for (const auto& [n, v] : values_) {
+    if (n == name) found.push_back(v);
+  }
+  return found;
+}
+
+int FlagParser::UsageError(const std::string& why) const {
+  PrintError(command_, why + " (see 'orderstore " + command_ + " --help')");
+  return kExitUsage;
+}
+
+std::optional<uint64_t> FlagParser::Count(std::string_view name,
+                                          uint64_t fallback) const {
+  std::optional<std::string> text = Value(name);
+  if (!text) return fallback;
+  uint64_t value = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc() || ptr != end) {
+    UsageError(std::string(name) + " wants a whole number, got \"" + *text +
+               "\"");
+    return std::nullopt;
+  }
+  return value;
+}
+
+OpenedStore OpenForReading(const std::string& db, std::string_view command,
+                           bool verbose) {
+  Options options;
+  options.read_only = true;
+  const int writer = Store::LockHolder(db);
+  options.secondary = writer != 0;
+  OpenedStore opened;
+  Result<std::unique_ptr<Store>> store = Store::Open(options, db);
+  if (!store.ok()) {
+    PrintError(command, store.status().message());
+    // Whatever keeps a store from opening (missing, damaged, unreadable) is
+    // a store error for a reading command.
+    opened.exit_code = kExitStoreError;
+    return opened;
+  }
+  if (verbose) {
+    if (writer != 0) {
+      std::cerr << "orderstore: " << command << ": store " << db
+                << " is open for writing in process " << writer
+                << "; reading it as a RocksDB secondary instance (sees "
+                   "every write made before now)\n";
+    } else {
+      std::cerr << "orderstore: " << command << ": store " << db
+                << " opened read-only (no other process has it open for "
+                   "writing)\n";
+    }
+  }
+  opened.store = std::move(*store);
+  return opened;
+}
+
+}  // namespace orderstore::tool

@@ -1,0 +1,105 @@
+// What the orderstore subcommands share: exit codes, the error line, flag
+// parsing and opening the store. Each subcommand lives in tools/cmd_*.cc;
+// orderstore_main.cc dispatches. All order logic lives in the library.
+#ifndef ORDERSTORE_TOOLS_CLI_H_
+#define ORDERSTORE_TOOLS_CLI_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "orderstore/status.h"
+#include "orderstore/store.h"
+
+namespace orderstore::tool {
+
+// SPEC §5.
+enum ExitCode {
+  kExitOk = 0,
+  kExitNotFound = 1,
+  kExitUsage = 2,
+  kExitInvalidInput = 3,
+  kExitStoreError = 4,
+};
+
+// Writes "orderstore: <what>: <why>" to stderr.
+void PrintError(std::string_view what, std::string_view why);
+
+// The exit code for a failed library call.
+int ExitCodeFor(const Status& s);
+
+// A subcommand's arguments after the global options are taken out.
+struct Args {
+  std::string db;
+  std::vector<std::string> words;  // flags and operands, in order
+};
+
+// Parses the flags a subcommand accepts. `flags` names boolean flags,
+// `valued` flags that take a value ("--x V" or "--x=V"; may repeat).
+class FlagParser {
+ public:
+  FlagParser(std::string command, const std::vector<std::string>& words)
+      : command_(std::move(command)), words_(words) {}
+
+  // Returns false (and prints a usage error) on an unknown flag.
+  bool Parse(const std::vector<std::string_view>& flags,
+             const std::vector<std::string_view>& valued);
+
+  bool Has(std::string_view name) const;
+  // The last value given for `name`, if any.
+  std::optional<std::string> Value(std::string_view name) const;
+  // Every value given for `name`, in order.
+  std::vector<std::string> Values(std::string_view name) const;
+  const std::vector<std::string>& operands() const { return operands_; }
+
+  // Prints a usage error for this command ("... (see 'orderstore CMD
+  // --help')") and returns kExitUsage.
+  int UsageError(const std::string& why) const;
+
+  // The value of `name` as an unsigned decimal integer, `fallback` when
+  // absent; a usage error (printed) otherwise.
+  std::optional<uint64_t> Count(std::string_view name, uint64_t fallback) const;
+
+ private:
+  std::string command_;
+  const std::vector<std::string>& words_;
+  std::vector<std::pair<std::string, std::string>> values_;
+  std::vector<std::string> operands_;
+};
+
+// Opens the store for a command that only reads. When another process has
+// the store open for writing it is opened as a RocksDB secondary instance
+// (which sees everything that process wrote before now), otherwise
+// read-only; either way no lock is taken. With `verbose`, says which on
+// stderr. On failure prints the error line and returns the exit code.
+struct OpenedStore {
+  std::unique_ptr<Store> store;
+  int exit_code = kExitOk;
+};
+OpenedStore OpenForReading(const std::string& db, std::string_view command,
+                           bool verbose);
+
+// The subcommands: each takes its arguments and returns the exit code.
+int Import(const Args& args);
+int Get(const Args& args);
+int Dump(const Args& args);
+int Stats(const Args& args);
+int Verify(const Args& args);
+int Generate(const Args& args);
+int Serve(const Args& args);
+
+extern const char kImportHelp[];
+extern const char kGetHelp[];
+extern const char kDumpHelp[];
+extern const char kStatsHelp[];
+extern const char kVerifyHelp[];
+extern const char kGenerateHelp[];
+extern const char kServeHelp[];
+
+}  // namespace orderstore::tool
+
+#endif  // ORDERSTORE_TOOLS_CLI_H_

@@ -1,0 +1,158 @@
+// orderstore import: JSON files into the store.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include "orderstore/json_import.h"
+#include "orderstore/store.h"
+#include "cli.h"
+
+namespace orderstore::tool {
+namespace {
+
+// Reads a whole file, or stdin for "-".
+Result<std::string> ReadInput(const std::string& name) {
+  if (name == "-") {
+    std::string text{std::istreambuf_iterator<char>(std::cin),
+                     std::istreambuf_iterator<char>()};
+    return text;
+  }
+  std::ifstream in(name, std::ios::binary);
+  if (!in) {
+    return Status::IOError(name + ": " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::IOError(name + ": read failed");
+  return std::move(text).str();
+}
+
+// A progress line on stderr, drawn only when stderr is a terminal.
+class Progress {
+ public:
+  explicit Progress(std::string label)
+      : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+  ~Progress() { Done(); }
+
+  void Update(size_t done, size_t total) {
+    if (!enabled_ || total == 0) return;
+    int percent = static_cast<int>(done * 100 / total);
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    constexpr int kWidth = 30;
+    int filled = percent * kWidth / 100;
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(),
+                 std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, ' ').c_str(), percent);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  void Done() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool drawn_ = false;
+  int last_percent_ = -1;
+};
+
+}  // namespace
+
+const char kImportHelp[] = R"(usage: orderstore [--db DIR] import [--skip-invalid] FILE...
+
+Reads orders from each FILE ("-" for standard input) into the store. A file
+holds JSON Lines, a JSON array, or one JSON value; each record is a detail
+response ({"data":...,"request_id":...}, data one order or an array of
+orders) or a bare order object. Orders replace stored orders with the same
+hash.
+
+Each file is imported atomically: by default a file with any invalid record
+imports nothing, and the error names the file, the line (or array element)
+and the field. The other files are still imported.
+
+  --skip-invalid   import the valid records of each file; report the others
+  --db DIR         the store (default: $ORDERSTORE_DB, else ./orderstore.db)
+
+Exit: 0 all imported (or skipped with --skip-invalid), 2 usage error,
+3 invalid input (nothing of that file imported), 4 store error.
+)";
+
+int Import(const Args& args) {
+  FlagParser flags("import", args.words);
+  if (!flags.Parse({"--skip-invalid"}, {})) return kExitUsage;
+  if (flags.operands().empty()) {
+    return flags.UsageError("no input files");
+  }
+  const bool skip_invalid = flags.Has("--skip-invalid");
+  auto store = Store::Open(Options(), args.db);
+  if (!store.ok()) {
+    PrintError("import", store.status().message());
+    return ExitCodeFor(store.status());
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  OrderParser parser;
+  int exit_code = kExitOk;
+  size_t imported = 0, skipped = 0, files = 0;
+  for (const std::string& name : flags.operands()) {
+    Result<std::string> text = ReadInput(name);
+    if (!text.ok()) {
+      PrintError("import", text.status().message());
+      exit_code = kExitInvalidInput;
+      continue;
+    }
+    Progress progress("importing " + name);
+    ParseOptions options;
+    options.keep_going = skip_invalid;
+    options.progress = [&progress](size_t done, size_t total) {
+      progress.Update(done, total);
+    };
+    ParseResult parsed = parser.Parse(*text, name, options);
+    progress.Done();
+    for (const Status& error : parsed.errors) {
+      PrintError("import", error.message());
+    }
+    if (!parsed.errors.empty() && !skip_invalid) {
+      PrintError("import", name + ": nothing imported from this file");
+      exit_code = kExitInvalidInput;
+      continue;
+    }
+    skipped += parsed.errors.size();
+    WriteBatch batch;
+    for (const Order& order : parsed.orders) {
+      Status s = batch.Put(order);
+      if (!s.ok()) {  // the parser validates; this is a second line of defence
+        PrintError("import", name + ": " + s.message());
+        return kExitInvalidInput;
+      }
+    }
+    Status written = (*store)->Write(WriteOptions(), batch);
+    if (!written.ok()) {
+      PrintError("import", written.message());
+      return ExitCodeFor(written);
+    }
+    imported += parsed.orders.size();
+    ++files;
+  }
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  std::printf("imported %zu orders from %zu file%s", imported, files,
+              files == 1 ? "" : "s");
+  if (skipped > 0) std::printf(", skipped %zu invalid records", skipped);
+  std::printf(" in %.2f s\n", seconds);
+  return exit_code;
+}
+
+}  // namespace orderstore::tool
