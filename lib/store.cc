@@ -15,6 +15,7 @@
 
 #include "lib/live_store.h"
 #include "lib/record.h"
+#include "lib/rocks_options.h"
 
 namespace orderstore {
 
@@ -85,6 +86,10 @@ rocksdb::CompressionType ToRocks(Compression c) {
   return rocksdb::kZSTD;
 }
 
+}  // namespace
+
+namespace internal {
+
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
   rocks.create_if_missing = options.create_if_missing;
@@ -111,6 +116,13 @@ rocksdb::ReadOptions RocksRead(const ReadOptions& options) {
   rocks.fill_cache = options.fill_cache;
   return rocks;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::RocksOptions;
+using internal::RocksRead;
 
 rocksdb::WriteOptions RocksWrite(const WriteOptions& options) {
   rocksdb::WriteOptions rocks;
@@ -334,13 +346,15 @@ std::vector<Result<PinnedOrder>> Store::GetMany(
   std::vector<Result<PinnedOrder>> results;
   results.reserve(hashes.size());
   for (size_t i = 0; i < hashes.size(); ++i) {
-    const std::string name = "order " + hashes[i].ToHex();
+    // Messages are only built on failure: a found order costs no
+    // allocation beyond the result vector's.
     if (statuses[i].IsNotFound()) {
-      results.emplace_back(Status::NotFound(name + " not found"));
+      results.emplace_back(
+          Status::NotFound("order " + hashes[i].ToHex() + " not found"));
       continue;
     }
     if (!statuses[i].ok()) {
-      results.emplace_back(FromRocks(statuses[i], name));
+      results.emplace_back(FromRocks(statuses[i], "order " + hashes[i].ToHex()));
       continue;
     }
     Result<OrderView> view = VerifyStored(hashes[i], AsView(values[i]));

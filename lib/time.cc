@@ -6,6 +6,7 @@
 // leaves this file. Go's zero time (year 1, "not set") is handled before Boost
 // ever sees it.
 #include <boost/date_time/gregorian/gregorian.hpp>
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -17,8 +18,6 @@
 
 namespace orderstore {
 namespace {
-
-using boost::gregorian::gregorian_calendar;
 
 constexpr int64_t kSecondsPerDay = 86400;
 // Boost's day_number() of 1970-01-01 (its Julian day number).
@@ -37,9 +36,17 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+// The same bounds in seconds, local time, and in UTC with a day to spare
+// either side (offsets stay within a day), so that checks need no division
+// and adding the offset to a time within the UTC bounds cannot overflow.
+constexpr int64_t kMinLocalSeconds = kMinLocalDay * kSecondsPerDay;
+constexpr int64_t kEndLocalSeconds = (kMaxLocalDay + 1) * kSecondsPerDay;
+constexpr int64_t kMinUtcSeconds = kMinLocalSeconds - kSecondsPerDay;
+constexpr int64_t kEndUtcSeconds = kEndLocalSeconds + kSecondsPerDay;
+
 // Why `t` (a set time) cannot be written, or nullptr if it can. Shared by
 // ValidateTimestamp and FormatTimestamp, so that the latter's guard costs no
-// allocation.
+// allocation. Only comparisons: record verification runs it ten times a get.
 const char* WhyInvalid(const Timestamp& t) {
   if (t.nanos < 0 || t.nanos > 999'999'999) {
     return "nanos outside 0..999999999";
@@ -48,14 +55,11 @@ const char* WhyInvalid(const Timestamp& t) {
       t.offset_minutes > kMaxOffsetMinutes) {
     return "offset_minutes outside -1439..1439";
   }
-  // Compare in days before adding the offset so the sum cannot overflow.
-  int64_t utc_day = FloorDiv(t.unix_seconds, kSecondsPerDay);
-  if (utc_day < kMinLocalDay - 1 || utc_day > kMaxLocalDay + 1) {
+  if (t.unix_seconds < kMinUtcSeconds || t.unix_seconds >= kEndUtcSeconds) {
     return "local date outside the years 1400..9999";
   }
-  int64_t local_day =
-      FloorDiv(t.unix_seconds + t.offset_minutes * 60, kSecondsPerDay);
-  if (local_day < kMinLocalDay || local_day > kMaxLocalDay) {
+  const int64_t local = t.unix_seconds + t.offset_minutes * 60;
+  if (local < kMinLocalSeconds || local >= kEndLocalSeconds) {
     return "local date outside the years 1400..9999";
   }
   return nullptr;
@@ -112,13 +116,53 @@ Status BadTime(std::string_view text, const std::string& why) {
                                  ": " + why);
 }
 
-// Writes `value` as exactly `width` decimal digits.
-char* WriteDigits(int value, int width, char* out) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
+// "00" to "99", so that digits are written two at a time.
+constexpr std::array<char, 200> MakeDigitPairs() {
+  std::array<char, 200> pairs{};
+  for (int i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
+  return pairs;
+}
+constexpr std::array<char, 200> kDigitPairs = MakeDigitPairs();
+
+// Writes `value` (>= 0) as exactly `width` decimal digits.
+char* WriteDigits(int value, int width, char* out) {
+  int i = width;
+  for (; i >= 2; i -= 2) {
+    std::memcpy(out + i - 2, &kDigitPairs[2 * (value % 100)], 2);
+    value /= 100;
+  }
+  if (i == 1) out[0] = static_cast<char>('0' + value % 10);
   return out + width;
+}
+
+struct CivilDate {
+  int year, month, day;
+};
+
+// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
+// civil_from_days, exact for the whole proleptic calendar). Agrees with
+// Boost's calendar, which ParseTimestamp uses: time_test.cc's random round
+// trips cover 1400..9999.
+CivilDate CivilFromDays(int64_t days) {
+  days += 719468;  // days from 0000-03-01 to 1970-01-01
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t day_of_era = days - era * 146097;  // [0, 146096]
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
+       day_of_era / 146096) /
+      365;  // [0, 399]
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+  CivilDate date;
+  date.day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  date.month = static_cast<int>(shifted_month < 10 ? shifted_month + 3
+                                                   : shifted_month - 9);
+  date.year = static_cast<int>(year_of_era + era * 400 + (date.month <= 2));
+  return date;
 }
 
 }  // namespace
@@ -203,21 +247,20 @@ char* FormatTimestamp(const Timestamp& t, char* out) {
     std::memcpy(out, kUnsetText.data(), kUnsetText.size());
     return out + kUnsetText.size();
   }
-  assert(WhyInvalid(t) == nullptr && "FormatTimestamp needs a valid time");
+  // The exporter calls this 8 times an order, so the date comes from
+  // arithmetic, not from Boost (whose conversion re-checks its range on
+  // every call), and the guard is WhyInvalid's few comparisons, once.
   if (WhyInvalid(t) != nullptr) {
-    // A broken precondition in a release build: Boost would throw, and the
-    // digits would not fit. Write "not set" rather than crash or overrun.
+    assert(false && "FormatTimestamp needs a valid time");
+    // A broken precondition in a release build: the digits would be
+    // nonsense. Write "not set" rather than a wrong date.
     std::memcpy(out, kUnsetText.data(), kUnsetText.size());
     return out + kUnsetText.size();
   }
-
-  int64_t local = t.unix_seconds + t.offset_minutes * 60;
-  int64_t day = FloorDiv(local, kSecondsPerDay);
+  const int64_t local = t.unix_seconds + t.offset_minutes * 60;
+  const int64_t day = FloorDiv(local, kSecondsPerDay);
   int seconds_of_day = static_cast<int>(local - day * kSecondsPerDay);
-  // In range (checked above), so this cannot throw.
-  gregorian_calendar::ymd_type ymd = gregorian_calendar::from_day_number(
-      static_cast<gregorian_calendar::date_int_type>(day +
-                                                     kUnixEpochDayNumber));
+  const CivilDate ymd = CivilFromDays(day);
 
   out = WriteDigits(ymd.year, 4, out);
   *out++ = '-';

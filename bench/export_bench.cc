@@ -1,0 +1,136 @@
+// Export of one order to the documented detail response: our writer against
+// nlohmann::ordered_json building and dumping the same bytes (checked equal
+// for every order used, once, before timing).
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench/alloc_count.h"
+#include "bench/dataset.h"
+#include "lib/record.h"
+#include "orderstore/generate.h"
+#include "orderstore/json_export.h"
+
+namespace orderstore::bench {
+namespace {
+
+constexpr char kRequestId[] = "TRBUBYEtcQWEg18W";
+constexpr size_t kExportOrders = 4096;
+
+// Verified records in memory, so that only the writing is timed.
+struct Records {
+  std::vector<std::string> bytes;
+  std::vector<OrderView> views;
+};
+
+const Records& ExportRecords() {
+  static const Records* records = [] {
+    auto* r = new Records;
+    const size_t n = std::min<uint64_t>(orders(), kExportOrders);
+    for (size_t i = 0; i < n; ++i) {
+      r->bytes.push_back(internal::EncodeRecord(GenerateOrder(kSeed, i)));
+    }
+    for (const std::string& record : r->bytes) {
+      Result<OrderView> view = VerifyRecord(record);
+      if (!view.ok()) Die(view.status().ToString());
+      r->views.push_back(*view);
+    }
+    return r;
+  }();
+  return *records;
+}
+
+// Go writes whole amounts without a fraction ("100000"), nlohmann writes a
+// double as "100000.0": hand it such amounts as integers.
+nlohmann::ordered_json Money(double x) {
+  if (x == std::trunc(x) && std::fabs(x) < 0x1p53) {
+    return static_cast<int64_t>(x);
+  }
+  return x;
+}
+
+std::string Time(const Timestamp& t) { return FormatTimestamp(t); }
+
+std::string NlohmannDetailResponse(const OrderView& view) {
+  nlohmann::ordered_json order;
+  order["order"] = view.hash().ToHex();
+  order["fee"] = Money(view.fee());
+  order["c_fee"] = Money(view.c_fee());
+  order["create_time"] = Time(view.create_time());
+  order["pay_time"] = Time(view.pay_time());
+  order["cancel_time"] = Time(view.cancel_time());
+  order["expire_time"] = Time(view.expire_time());
+  order["status"] = ToString(view.status());
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (OrderItemView item : view.items()) {
+    nlohmann::ordered_json json;
+    json["order_type"] = item.order_type();
+    json["resource_type"] = item.resource_type();
+    json["resource_id"] = item.resource_id();
+    json["region"] = item.region();
+    json["price"] = Money(item.price());
+    json["status"] = ToString(item.status());
+    json["life_start_time"] = Time(item.life_start_time());
+    json["life_expire_time"] = Time(item.life_expire_time());
+    items.push_back(std::move(json));
+  }
+  order["items"] = std::move(items);
+  nlohmann::ordered_json response;
+  response["data"] = std::move(order);
+  response["request_id"] = kRequestId;
+  return response.dump();
+}
+
+void CheckSameBytes() {
+  static const bool checked = [] {
+    for (const OrderView& view : ExportRecords().views) {
+      std::string ours;
+      AppendDetailResponse(view, kRequestId, &ours);
+      if (ours != NlohmannDetailResponse(view)) {
+        Die("nlohmann::json writes other bytes than ours for order " +
+            view.hash().ToHex() + ":\n" + ours + "\n" +
+            NlohmannDetailResponse(view));
+      }
+    }
+    return true;
+  }();
+  (void)checked;
+}
+
+void BM_Export_Orderstore(benchmark::State& state) {
+  const Records& records = ExportRecords();
+  CheckSameBytes();
+  std::string out;
+  size_t i = 0, bytes = 0;
+  AllocCounter allocs(state);
+  for (auto _ : state) {
+    out.clear();
+    AppendDetailResponse(records.views[i], kRequestId, &out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+    if (++i == records.views.size()) i = 0;
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_Export_Orderstore);
+
+void BM_Export_NlohmannOrderedJson(benchmark::State& state) {
+  const Records& records = ExportRecords();
+  CheckSameBytes();
+  size_t i = 0, bytes = 0;
+  AllocCounter allocs(state);
+  for (auto _ : state) {
+    std::string out = NlohmannDetailResponse(records.views[i]);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+    if (++i == records.views.size()) i = 0;
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_Export_NlohmannOrderedJson);
+
+}  // namespace
+}  // namespace orderstore::bench

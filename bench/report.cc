@@ -1,0 +1,197 @@
+#include "bench/report.h"
+
+#include <cstdio>
+#include <optional>
+
+namespace orderstore::bench {
+
+void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
+  ConsoleReporter::ReportRuns(runs);
+  for (const Run& run : runs) {
+    if (run.error_occurred) continue;
+    const bool median = run.run_type == Run::RT_Aggregate &&
+                        run.aggregate_name == "median";
+    if (run.run_type == Run::RT_Aggregate && !median) continue;
+    const std::string& name = run.run_name.function_name;
+    // With repetitions, the median wins over the single runs.
+    if (!median && figures_.count(name) != 0 && figures_.at(name).median) {
+      continue;
+    }
+    Figures figures;
+    figures.median = median;
+    figures.ns = run.GetAdjustedCPUTime() /
+                 benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
+    for (const auto& [counter, value] : run.counters) {
+      figures.counters[counter] = value.value;
+    }
+    figures_[name] = figures;
+  }
+}
+
+namespace {
+
+using Figure = std::optional<double>;
+
+Figure Ratio(Figure a, Figure b) {
+  if (!a || !b || *b == 0) return std::nullopt;
+  return *a / *b;
+}
+
+std::string Format(Figure x, const char* format) {
+  if (!x) return "-";
+  char text[64];
+  std::snprintf(text, sizeof(text), format, *x);
+  return text;
+}
+
+// A number with thousands separators ("1,234,567"), for ns and rates.
+std::string Grouped(Figure x) {
+  if (!x) return "-";
+  char digits[32];
+  std::snprintf(digits, sizeof(digits), "%.0f", *x);
+  std::string in(digits), out;
+  const size_t lead = in[0] == '-' ? 1 : 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i > lead && (in.size() - i) % 3 == 0) out += ',';
+    out += in[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void SummaryReporter::PrintSummary() const {
+  auto ns = [&](const std::string& name) -> Figure {
+    auto it = figures_.find(name);
+    if (it == figures_.end()) return std::nullopt;
+    return it->second.ns;
+  };
+  auto counter = [&](const std::string& name,
+                     const std::string& counter_name) -> Figure {
+    auto it = figures_.find(name);
+    if (it == figures_.end()) return std::nullopt;
+    auto c = it->second.counters.find(counter_name);
+    if (c == it->second.counters.end()) return std::nullopt;
+    return c->second;
+  };
+  // Per key for the 64-key MultiGets.
+  auto per_key = [&](const std::string& name) -> Figure {
+    Figure rate = counter(name, "items_per_second");
+    if (!rate || *rate == 0) return std::nullopt;
+    return 1e9 / *rate;
+  };
+
+  std::printf("\n## Figures\n\n");
+  std::printf("| measure | ns/op | allocs/op | other |\n|---|---:|---:|---|\n");
+  auto row = [&](const char* what, Figure time, Figure allocs,
+                 const std::string& other = "") {
+    std::printf("| %s | %s | %s | %s |\n", what, Grouped(time).c_str(),
+                Format(allocs, "%.2f").c_str(), other.c_str());
+  };
+  const Figure get = ns("BM_Get_Orderstore");
+  const Figure floor = ns("BM_Get_RocksdbFloor");
+  row("get + read through the view (orderstore)", get,
+      counter("BM_Get_Orderstore", "allocs"));
+  row("bare RocksDB Get, same options (floor)", floor,
+      counter("BM_Get_RocksdbFloor", "allocs"));
+  row("verify record + key check + read (ours alone)",
+      ns("BM_Get_VerifyAndRead"), counter("BM_Get_VerifyAndRead", "allocs"));
+  row("RocksDB JSON values + simdjson DOM", ns("BM_Get_RocksdbJsonSimdjson"),
+      counter("BM_Get_RocksdbJsonSimdjson", "allocs"));
+  row("SQLite, two prepared statements", ns("BM_Get_Sqlite"),
+      counter("BM_Get_Sqlite", "allocs"));
+  row("LMDB + same FlatBuffers records, verified", ns("BM_Get_Lmdb"),
+      counter("BM_Get_Lmdb", "allocs"));
+  const Figure multiget = per_key("BM_MultiGet64_Orderstore");
+  row("GetMany of 64, per key (orderstore)", multiget,
+      Ratio(counter("BM_MultiGet64_Orderstore", "allocs"), 64.0));
+  row("MultiGet of 64, per key (bare RocksDB)",
+      per_key("BM_MultiGet64_RocksdbFloor"),
+      Ratio(counter("BM_MultiGet64_RocksdbFloor", "allocs"), 64.0));
+  const Figure unknown = ns("BM_GetUnknown_Orderstore");
+  row("get of an unknown hash (orderstore)", unknown,
+      counter("BM_GetUnknown_Orderstore", "allocs"));
+  row("get of an unknown hash (bare RocksDB)", ns("BM_GetUnknown_RocksdbFloor"),
+      counter("BM_GetUnknown_RocksdbFloor", "allocs"));
+  const Figure export_rate = counter("BM_Export_Orderstore", "bytes_per_second");
+  const Figure gbps = export_rate ? Figure(*export_rate / 1e9) : std::nullopt;
+  row("export one order, documented response (orderstore)",
+      ns("BM_Export_Orderstore"), counter("BM_Export_Orderstore", "allocs"),
+      Format(gbps, "%.2f GB/s"));
+  row("export, nlohmann::ordered_json, same bytes",
+      ns("BM_Export_NlohmannOrderedJson"),
+      counter("BM_Export_NlohmannOrderedJson", "allocs"));
+  const Figure import = counter("BM_Import_Orderstore", "items_per_second");
+  const Figure sqlite_import = counter("BM_Import_Sqlite", "items_per_second");
+  row("import JSON Lines into a fresh store", std::nullopt, std::nullopt,
+      Grouped(import) + " orders/s");
+  row("same records into SQLite, transactions", std::nullopt, std::nullopt,
+      Grouped(sqlite_import) + " orders/s");
+  const Figure scan = counter("BM_Scan_Orderstore", "items_per_second");
+  const Figure json_scan =
+      counter("BM_Scan_RocksdbJsonSimdjson", "items_per_second");
+  row("full scan through views (orderstore)", std::nullopt, std::nullopt,
+      Grouped(scan) + " orders/s");
+  row("full scan, bare RocksDB iterator", std::nullopt, std::nullopt,
+      Grouped(counter("BM_Scan_RocksdbFloor", "items_per_second")) +
+          " orders/s");
+  row("full scan, JSON values + simdjson", std::nullopt, std::nullopt,
+      Grouped(json_scan) + " orders/s");
+  row("full scan, LMDB cursor, verified", std::nullopt, std::nullopt,
+      Grouped(counter("BM_Scan_Lmdb", "items_per_second")) + " orders/s");
+  const Figure bytes = counter("BM_DiskBytes_Orderstore", "bytes_per_order");
+  const Figure sqlite_bytes = counter("BM_DiskBytes_Sqlite", "bytes_per_order");
+  row("bytes on disk per order: orderstore", std::nullopt, std::nullopt,
+      Format(bytes, "%.1f"));
+  row("bytes on disk per order: JSON values in RocksDB", std::nullopt,
+      std::nullopt,
+      Format(counter("BM_DiskBytes_RocksdbJson", "bytes_per_order"), "%.1f"));
+  row("bytes on disk per order: SQLite", std::nullopt, std::nullopt,
+      Format(sqlite_bytes, "%.1f"));
+  row("bytes on disk per order: LMDB", std::nullopt, std::nullopt,
+      Format(counter("BM_DiskBytes_Lmdb", "bytes_per_order"), "%.1f"));
+
+  std::printf("\n## Targets\n\n| target | measured | met |\n|---|---:|---|\n");
+  auto target = [](const char* what, Figure value, const char* format,
+                   bool met) {
+    std::printf("| %s | %s | %s |\n", what, Format(value, format).c_str(),
+                !value ? "-" : met ? "yes" : "**no**");
+  };
+  auto at_most = [&](const char* what, Figure value, double limit,
+                     const char* format = "%.2f") {
+    target(what, value, format, value && *value <= limit);
+  };
+  auto at_least = [&](const char* what, Figure value, double limit,
+                      const char* format = "%.2f") {
+    target(what, value, format, value && *value >= limit);
+  };
+  at_most("get / floor <= 1.25", Ratio(get, floor), 1.25);
+  at_least("SQLite get / get >= 4", Ratio(ns("BM_Get_Sqlite"), get), 4);
+  target("JSON values get / get > 1",
+         Ratio(ns("BM_Get_RocksdbJsonSimdjson"), get), "%.2f",
+         Ratio(ns("BM_Get_RocksdbJsonSimdjson"), get).value_or(0) > 1);
+  at_least("LMDB get / get >= 1", Ratio(ns("BM_Get_Lmdb"), get), 1);
+  at_most("unknown hash <= 400 ns", unknown, 400, "%.0f ns");
+  at_most("GetMany per key / get <= 1", Ratio(multiget, get), 1);
+  Figure ours;
+  if (auto a = counter("BM_Get_Orderstore", "allocs"),
+      b = counter("BM_Get_RocksdbFloor", "allocs");
+      a && b) {
+    ours = *a - *b;
+  }
+  at_most("our allocations per get (get - floor) = 0", ours, 0);
+  at_most("our allocations per verify + read = 0",
+          counter("BM_Get_VerifyAndRead", "allocs"), 0);
+  at_least("nlohmann export / export >= 10",
+           Ratio(ns("BM_Export_NlohmannOrderedJson"),
+                 ns("BM_Export_Orderstore")),
+           10);
+  at_least("export >= 1.5 GB/s", gbps, 1.5, "%.2f GB/s");
+  at_least("import >= 250,000 orders/s", import, 250000, "%.0f/s");
+  at_least("import / SQLite load >= 10", Ratio(import, sqlite_import), 10);
+  at_least("scan >= 3,000,000 orders/s", scan, 3e6, "%.0f/s");
+  at_least("scan / JSON values scan >= 1.4", Ratio(scan, json_scan), 1.4);
+  at_most("bytes / SQLite bytes <= 0.65", Ratio(bytes, sqlite_bytes), 0.65);
+}
+
+}  // namespace orderstore::bench

@@ -1,0 +1,34 @@
+// The run's summary: a Markdown table of every figure the issue asks for,
+// with ratios and targets, printed after Google Benchmark's own output.
+#ifndef ORDERSTORE_BENCH_REPORT_H_
+#define ORDERSTORE_BENCH_REPORT_H_
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+
+namespace orderstore::bench {
+
+// Google Benchmark's console output, keeping each run's figures.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override;
+
+  // Prints the summary table to stdout; figures of benchmarks that did not
+  // run (filtered out, or failed) are shown as "-".
+  void PrintSummary() const;
+
+ private:
+  struct Figures {
+    bool median = false;  // the median of repetitions
+    double ns = 0;        // real time per iteration
+    std::map<std::string, double> counters;
+  };
+  // Keyed by benchmark name ("BM_Get_Orderstore").
+  std::map<std::string, Figures> figures_;
+};
+
+}  // namespace orderstore::bench
+
+#endif  // ORDERSTORE_BENCH_REPORT_H_

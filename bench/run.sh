@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the benchmarks (Release, in ./build-bench or $BUILD_DIR), runs every
+# one of them over one generated dataset and prints Google Benchmark's output
+# followed by the summary table (ns/op, allocations, ratios, targets).
+#
+#   bench/run.sh                  # 1,000,000 orders
+#   bench/run.sh --orders 20000   # fewer; other arguments go to the binary
+#                                 # (e.g. --benchmark_filter=Get)
+#
+# The dataset is loaded into a temporary directory under $TMPDIR (about
+# 2.5 KB of disk per order across all the stores) and removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./tools/install-deps.sh libsqlite3-dev liblmdb-dev nlohmann-json3-dev
+build_dir=${BUILD_DIR:-build-bench}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
+  -DORDERSTORE_BUILD_BENCHMARKS=ON >/dev/null
+cmake --build "$build_dir" -j"${JOBS:-2}" --target orderstore_bench
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load:$(uptime | sed 's/.*load average://')"
+"$build_dir/bench/orderstore_bench" "$@"

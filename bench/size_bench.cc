@@ -1,0 +1,45 @@
+// Bytes on disk per order, for each way of holding the dataset (each fully
+// compacted or checkpointed after loading). One iteration each: these are
+// measurements reported through the benchmark's counters, not timings.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+#include "bench/dataset.h"
+#include "orderstore/store.h"
+
+namespace orderstore::bench {
+namespace {
+
+void Report(benchmark::State& state, const std::string& path) {
+  for (auto _ : state) {
+  }
+  state.counters["bytes_per_order"] =
+      static_cast<double>(DiskBytes(path)) / static_cast<double>(orders());
+}
+
+void BM_DiskBytes_Orderstore(benchmark::State& state) {
+  Report(state, OrderStore().path());
+}
+BENCHMARK(BM_DiskBytes_Orderstore)->Iterations(1);
+
+void BM_DiskBytes_RocksdbJson(benchmark::State& state) {
+  Report(state, JsonDb().path);
+}
+BENCHMARK(BM_DiskBytes_RocksdbJson)->Iterations(1);
+
+void BM_DiskBytes_Sqlite(benchmark::State& state) {
+  sqlite3* db = SqliteDb();
+  // The directory: the database file and whatever WAL is left.
+  Report(state,
+         std::filesystem::path(sqlite3_db_filename(db, "main")).parent_path());
+}
+BENCHMARK(BM_DiskBytes_Sqlite)->Iterations(1);
+
+void BM_DiskBytes_Lmdb(benchmark::State& state) {
+  Report(state, LmdbDb().path);
+}
+BENCHMARK(BM_DiskBytes_Lmdb)->Iterations(1);
+
+}  // namespace
+}  // namespace orderstore::bench

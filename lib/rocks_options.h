@@ -1,0 +1,21 @@
+// The RocksDB settings a Store opens with, in one place, so that benchmarks
+// can measure RocksDB's own floor with exactly the same options.
+#ifndef ORDERSTORE_LIB_ROCKS_OPTIONS_H_
+#define ORDERSTORE_LIB_ROCKS_OPTIONS_H_
+
+#include <rocksdb/options.h>
+
+#include "orderstore/options.h"
+
+namespace orderstore::internal {
+
+// The database and column family options for `options` (each call makes
+// its own caches).
+rocksdb::Options RocksOptions(const Options& options);
+
+// The read options for `options`.
+rocksdb::ReadOptions RocksRead(const ReadOptions& options);
+
+}  // namespace orderstore::internal
+
+#endif  // ORDERSTORE_LIB_ROCKS_OPTIONS_H_
