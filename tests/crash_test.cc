@@ -205,6 +205,12 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
       b += size;
     }
     EXPECT_GE(stored, std::set<uint64_t>(logged.begin(), logged.end()).size());
+    store->reset();
+    // And `orderstore verify` finds nothing.
+    testing::ToolRun verify = testing::RunTool({"--db", db, "verify"});
+    ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+    ASSERT_NE(verify.out.find("checked " + std::to_string(stored) + " records: 0 problems"),
+              std::string::npos) << verify.out;
     next_first = max_logged;
   }
   const double seconds =
