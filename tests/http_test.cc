@@ -3,12 +3,12 @@
 #include "orderstore/http.h"
 
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 
 #include <set>
 #include <string>
 
 #include "orderstore/store.h"
+#include "tests/raw_store.h"
 #include "tests/test_util.h"
 
 namespace orderstore {
@@ -126,23 +126,8 @@ TEST_F(HttpTest, OtherMethodsAre405WithAllow) {
 
 TEST_F(HttpTest, UnreadableRecordIs503) {
   store_.reset();
-  {  // Damage the example's record behind the library's back.
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, Path("db"), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    size_t orders = 0;
-    for (size_t i = 0; i < names.size(); ++i) {
-      families.emplace_back(names[i], rocksdb::ColumnFamilyOptions());
-      if (names[i] == "orders") orders = i;
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open({}, Path("db"), families, &handles, &db).ok());
-    std::string key(OrderHash::Parse(kExampleHash)->AsKey());
-    ASSERT_TRUE(db->Put({}, handles[orders], key, "garbage").ok());
-    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    delete db;
-  }
+  // Damage the example's record behind the library's back.
+  testing::WriteRawValue(Path("db"), *OrderHash::Parse(kExampleHash), "garbage");
   auto store = Store::Open(Options(), Path("db"));
   ASSERT_OK(store);
   store_ = std::move(*store);

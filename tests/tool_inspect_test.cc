@@ -1,7 +1,6 @@
 // The real `orderstore` binary: generate, dump, stats and verify, their
 // exit codes and error lines.
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 
 #include <fstream>
 #include <map>
@@ -13,6 +12,7 @@
 #include "orderstore/json_import.h"
 #include "orderstore/stats.h"
 #include "orderstore/store.h"
+#include "tests/raw_store.h"
 #include "tests/test_util.h"
 
 namespace orderstore {
@@ -20,6 +20,7 @@ namespace {
 
 using testing::RunTool;
 using testing::ToolRun;
+using testing::WriteRawValue;
 
 constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
 
@@ -28,29 +29,6 @@ std::vector<std::string> Lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-// Overwrites the value stored under `hash`, behind the library's back.
-void WriteRawValue(const std::string& path, const OrderHash& hash,
-                   const std::string& value) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  size_t orders = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    families.emplace_back(names[i], rocksdb::ColumnFamilyOptions());
-    if (names[i] == "orders") orders = i;
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());
-  std::string_view key = hash.AsKey();
-  ASSERT_TRUE(db->Put({}, handles[orders], rocksdb::Slice(key.data(), key.size()),
-                      value)
-                  .ok());
-  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
 }
 
 class ToolInspectTest : public testing::TempDirTest {

@@ -1,5 +1,6 @@
 // orderstore dump, stats and verify: reading a whole store, also while
 // another process writes it.
+#include <array>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -77,6 +78,27 @@ void AppendTableRow(OrderView order, std::string* out) {
   AppendPadded(FormatTimestamp(order.create_time()), 36, false, out);
   AppendPadded(std::to_string(order.items().size()), 5, true, out);
   out->append("\n");
+}
+
+// Counts indexed by an enum's values, as a JSON object
+// ({"new":3,"paid":1,...}) or as text ("new 3 paid 1 ...").
+template <typename Enum, size_t N>
+void AppendCounts(const std::array<uint64_t, N>& counts, bool json,
+                  std::string* out) {
+  if (json) *out += '{';
+  for (size_t i = 0; i < N; ++i) {
+    if (i > 0) *out += json ? "," : " ";
+    const std::string_view name = ToString(static_cast<Enum>(i));
+    if (json) {
+      AppendJsonString(name, out);
+      *out += ':';
+    } else {
+      *out += name;
+      *out += ' ';
+    }
+    *out += std::to_string(counts[i]);
+  }
+  if (json) *out += '}';
 }
 
 }  // namespace
@@ -238,21 +260,11 @@ int Stats(const Args& args) {
     count(stats->orders);
     out += ",\"items\":";
     count(stats->items);
-    out += ",\"orders_by_status\":{";
-    for (int s = 0; s < kOrderStatusCount; ++s) {
-      if (s > 0) out += ',';
-      AppendJsonString(ToString(static_cast<OrderStatus>(s)), &out);
-      out += ':';
-      count(stats->by_status[s]);
-    }
-    out += "},\"items_by_status\":{";
-    for (int s = 0; s < kItemStatusCount; ++s) {
-      if (s > 0) out += ',';
-      AppendJsonString(ToString(static_cast<ItemStatus>(s)), &out);
-      out += ':';
-      count(stats->by_item_status[s]);
-    }
-    out += "},\"fee_total\":";
+    out += ",\"orders_by_status\":";
+    AppendCounts<OrderStatus>(stats->by_status, /*json=*/true, &out);
+    out += ",\"items_by_status\":";
+    AppendCounts<ItemStatus>(stats->by_item_status, /*json=*/true, &out);
+    out += ",\"fee_total\":";
     AppendJsonNumber(stats->fee_total, &out);
     out += ",\"c_fee_total\":";
     AppendJsonNumber(stats->c_fee_total, &out);
@@ -273,20 +285,10 @@ int Stats(const Args& args) {
     count(stats->orders);
     out += "\nitems           ";
     count(stats->items);
-    out += "\norder status   ";
-    for (int s = 0; s < kOrderStatusCount; ++s) {
-      out += ' ';
-      out += ToString(static_cast<OrderStatus>(s));
-      out += ' ';
-      count(stats->by_status[s]);
-    }
-    out += "\nitem status    ";
-    for (int s = 0; s < kItemStatusCount; ++s) {
-      out += ' ';
-      out += ToString(static_cast<ItemStatus>(s));
-      out += ' ';
-      count(stats->by_item_status[s]);
-    }
+    out += "\norder status    ";
+    AppendCounts<OrderStatus>(stats->by_status, /*json=*/false, &out);
+    out += "\nitem status     ";
+    AppendCounts<ItemStatus>(stats->by_item_status, /*json=*/false, &out);
     std::snprintf(line, sizeof line, "\nfee total       %.2f\nc_fee total     %.2f",
                   stats->fee_total, stats->c_fee_total);
     out += line;
