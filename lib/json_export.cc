@@ -333,12 +333,6 @@ class Writer {
     // A string field absent from a record reads as a null, empty view;
     // memcpy from null is undefined even for 0 bytes (found by fuzzing).
     if (text.empty()) return;
-    // A string field absent from a record reads as a null, empty view;
-    // memcpy from null is undefined even for 0 bytes (found by fuzzing).
-    if (text.empty()) return;
-    // A string field absent from a record reads as a null, empty view;
-    // memcpy from null is undefined even for 0 bytes (found by fuzzing).
-    if (text.empty()) return;
     std::memcpy(p_, text.data(), text.size());
     p_ += text.size();
   }
