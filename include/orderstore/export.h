@@ -5,10 +5,12 @@
 
 // ORDERSTORE_EXPORT marks a symbol that belongs to the public API. The shared
 // library is built with hidden visibility, so anything not marked stays
-// private to it.
+// private to it. The standard attribute syntax lets it sit next to others:
+// `class ORDERSTORE_EXPORT [[nodiscard]] Status` (a GNU __attribute__ there
+// does not compile).
 #if defined(ORDERSTORE_SHARED_LIBRARY)
 #if defined(ORDERSTORE_COMPILE_LIBRARY)
-#define ORDERSTORE_EXPORT __attribute__((visibility("default")))
+#define ORDERSTORE_EXPORT [[gnu::visibility("default")]]
 #else
 #define ORDERSTORE_EXPORT
 #endif

@@ -61,12 +61,14 @@ ORDERSTORE_EXPORT OrderHash GenerateOrderHash(uint64_t seed, uint64_t index);
 // The orders of one seed in sequence: GenerateOrder(seed, 0), (seed, 1), ...
 class ORDERSTORE_EXPORT OrderGenerator {
  public:
+  // Starts at GenerateOrder(seed, first_index).
   explicit OrderGenerator(uint64_t seed, uint64_t first_index = 0)
       : seed_(seed), index_(first_index) {}
 
   // The next order; advances index().
   Order Next() { return GenerateOrder(seed_, index_++); }
 
+  // The seed it was made with.
   uint64_t seed() const { return seed_; }
   // The index of the order Next() returns next.
   uint64_t index() const { return index_; }

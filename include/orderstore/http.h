@@ -18,8 +18,9 @@ namespace orderstore {
 
 class Store;
 
+// What HandleHttpRequest answers.
 struct HttpResponse {
-  int status = 200;
+  int status = 200;  // the HTTP status: 200, 400, 404, 405 or 503
   // Besides Content-Length: Content-Type, X-Request-Id (equal to the body's
   // request_id) and, for 405, Allow.
   std::vector<std::pair<std::string, std::string>> headers;

@@ -23,6 +23,7 @@
 
 namespace orderstore {
 
+// How AppendDetailResponse and AppendOrderJson lay out their output.
 struct ExportOptions {
   // Indent with newlines and two spaces instead of the compact form.
   bool pretty = false;

@@ -25,6 +25,7 @@
 
 namespace orderstore {
 
+// How OrderParser::Parse treats invalid records and reports progress.
 struct ParseOptions {
   // Stop at the first invalid record (false), or parse every record and
   // collect one error per invalid record (true).
@@ -34,6 +35,8 @@ struct ParseOptions {
   std::function<void(size_t parsed_bytes, size_t total_bytes)> progress;
 };
 
+// What OrderParser::Parse read: the valid orders, one error per invalid
+// record.
 struct ParseResult {
   // The orders of every valid record, in input order.
   std::vector<Order> orders;
@@ -45,8 +48,11 @@ struct ParseResult {
   size_t records = 0;
 };
 
+// Parses the documented JSON into owned orders. It keeps its buffers between
+// calls, so one parser reused is faster than a new one per input.
 class ORDERSTORE_EXPORT OrderParser {
  public:
+  // A parser with empty buffers; destroying it frees them.
   OrderParser();
   ~OrderParser();
   OrderParser(const OrderParser&) = delete;

@@ -24,17 +24,19 @@
 
 namespace orderstore {
 
+// Whether the table above allows changing `from` to `to`.
 ORDERSTORE_EXPORT bool IsAllowedTransition(OrderStatus from, OrderStatus to);
 ORDERSTORE_EXPORT bool IsAllowedTransition(ItemStatus from, ItemStatus to);
 
 // A change of an order's status and/or its items' statuses.
 struct StatusUpdate {
+  // A new status for one item.
   struct Item {
     size_t index;       // position in the order's items
     ItemStatus status;  // the new status
   };
   std::optional<OrderStatus> order_status;  // none: the order's stays
-  std::vector<Item> items;
+  std::vector<Item> items;  // the items that change, in any order
   // When the change happened: becomes pay_time on -> paid and cancel_time
   // on -> canceled. Unset: the current time (UTC).
   Timestamp at;

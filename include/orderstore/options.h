@@ -12,12 +12,14 @@
 
 namespace orderstore {
 
+// How the stored files are compressed (Options::compression).
 enum class Compression : uint8_t {
   kNone,
   kSnappy,  // fast, larger files
   kZstd,    // ~20% smaller files than snappy, slightly slower cold reads
 };
 
+// How to open a store (Store::Open).
 struct Options {
   // Create the store directory if it does not exist. When false, opening a
   // missing store is NotFound.
@@ -52,12 +54,14 @@ struct Options {
   Compression compression = Compression::kZstd;
 };
 
+// Settings for one read (Get, GetMany, NewIterator).
 struct ReadOptions {
   // Whether blocks read for this call are kept in the block cache. Turn off
   // for one-off full scans so that they do not evict the hot set.
   bool fill_cache = true;
 };
 
+// Settings for one write (Put, Delete, Write).
 struct WriteOptions {
   // Wait until the write is on stable storage (fsync) before returning. With
   // false, a write acknowledged just before a machine crash (not a process

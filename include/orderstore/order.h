@@ -22,6 +22,7 @@ namespace orderstore {
 // An order's identity: 16 bytes, written as 32 lower-case hex digits.
 class ORDERSTORE_EXPORT OrderHash {
  public:
+  // Bytes in a hash; hex digits in its text.
   static constexpr size_t kSize = 16;
   static constexpr size_t kHexSize = 32;
 
@@ -44,6 +45,7 @@ class ORDERSTORE_EXPORT OrderHash {
   void WriteHex(char* out) const;
   std::string ToHex() const;
 
+  // Compares the bytes: the order of the hex text and of the store's keys.
   friend auto operator<=>(const OrderHash&, const OrderHash&) = default;
 
  private:
@@ -67,9 +69,11 @@ struct Timestamp {
   int32_t nanos = 0;                     // 0 to 999,999,999
   int16_t offset_minutes = 0;            // -1439 to 1439; 0 is written "Z"
 
+  // The zero time ("not set"); is_set() is false exactly for it.
   static constexpr Timestamp Unset() { return Timestamp{}; }
   constexpr bool is_set() const { return *this != Timestamp{}; }
 
+  // Field by field: one instant written with two offsets is two values.
   friend constexpr bool operator==(const Timestamp&,
                                    const Timestamp&) = default;
 };
@@ -129,15 +133,16 @@ ORDERSTORE_EXPORT Result<ItemStatus> ParseItemStatus(std::string_view text);
 
 // One resource in an order. Fields are in the documented output order.
 struct OrderItem {
-  std::string order_type;     // e.g. "create"
-  std::string resource_type;  // e.g. "instance", "disk"
-  std::string resource_id;    // e.g. "i-xxxx"
-  std::string region;         // e.g. "cn-qingdao"
-  double price = 0;
-  ItemStatus status = ItemStatus::kNonExecutable;
-  Timestamp life_start_time;
-  Timestamp life_expire_time;
+  std::string order_type;                          // e.g. "create"
+  std::string resource_type;                       // e.g. "instance", "disk"
+  std::string resource_id;                         // e.g. "i-xxxx"
+  std::string region;                              // e.g. "cn-qingdao"
+  double price = 0;                                // the item's price
+  ItemStatus status = ItemStatus::kNonExecutable;  // delivery status
+  Timestamp life_start_time;   // the resource's lifecycle start
+  Timestamp life_expire_time;  // the resource's lifecycle end
 
+  // Field by field.
   friend bool operator==(const OrderItem&, const OrderItem&) = default;
 };
 
@@ -145,16 +150,17 @@ struct OrderItem {
 // importer produces. Reading from the store gives an OrderView instead (see
 // order_view.h), which converts back with ToOwned().
 struct Order {
-  OrderHash hash;    // "order"
-  double fee = 0;    // original price
-  double c_fee = 0;  // amount actually paid
-  Timestamp create_time;
-  Timestamp pay_time;
-  Timestamp cancel_time;
+  OrderHash hash;         // "order"
+  double fee = 0;         // original price
+  double c_fee = 0;       // amount actually paid
+  Timestamp create_time;  // created at
+  Timestamp pay_time;     // paid at; unset until paid
+  Timestamp cancel_time;  // cancelled at; unset unless canceled
   Timestamp expire_time;  // payment deadline
-  OrderStatus status = OrderStatus::kNew;
-  std::vector<OrderItem> items;
+  OrderStatus status = OrderStatus::kNew;  // where the order stands
+  std::vector<OrderItem> items;            // the resources, in order
 
+  // Field by field.
   friend bool operator==(const Order&, const Order&) = default;
 };
 

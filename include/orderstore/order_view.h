@@ -25,6 +25,8 @@ struct ViewAccess;  // lib/ builds views over verified records.
 // One item of an order, read in place. Lifetime: as OrderView.
 class ORDERSTORE_EXPORT OrderItemView {
  public:
+  // The item's fields (see OrderItem), read in place; string_views point
+  // into the record. No decoding, copying or allocation.
   std::string_view order_type() const;
   std::string_view resource_type() const;
   std::string_view resource_id() const;
@@ -46,14 +48,18 @@ class ORDERSTORE_EXPORT OrderItemView {
 // The items of an order, in order, read in place. Lifetime: as OrderView.
 class ORDERSTORE_EXPORT ItemsView {
  public:
+  // A forward iterator over the items, for range-for. Lifetime: as the
+  // ItemsView it came from.
   class Iterator {
    public:
+    // The standard iterator traits.
     using iterator_category = std::forward_iterator_tag;
     using value_type = OrderItemView;
     using difference_type = std::ptrdiff_t;
     using pointer = void;
     using reference = OrderItemView;
 
+    // The standard forward-iterator operations.
     Iterator() = default;
     OrderItemView operator*() const { return (*items_)[index_]; }
     Iterator& operator++() {
@@ -77,6 +83,7 @@ class ORDERSTORE_EXPORT ItemsView {
     size_t index_ = 0;
   };
 
+  // How many items the order has; empty() when none.
   size_t size() const;
   bool empty() const { return size() == 0; }
   // REQUIRES: i < size()
@@ -112,6 +119,8 @@ class ORDERSTORE_EXPORT OrderView {
   // An empty view; REQUIRES for every accessor: made by the library.
   OrderView() = default;
 
+  // The order's fields (see Order for what each means), read in place:
+  // each costs a few loads, with no decoding, copying or allocation.
   OrderHash hash() const;
   double fee() const;
   double c_fee() const;
@@ -166,12 +175,15 @@ class ORDERSTORE_EXPORT PinnedOrder {
  public:
   // An empty PinnedOrder.
   PinnedOrder() noexcept;
+  // Moving transfers the pin; `other` is empty afterwards. Not copyable.
   PinnedOrder(PinnedOrder&& other) noexcept;
   PinnedOrder& operator=(PinnedOrder&& other) noexcept;
   PinnedOrder(const PinnedOrder&) = delete;
   PinnedOrder& operator=(const PinnedOrder&) = delete;
+  // Releases the pin, as Reset() does.
   ~PinnedOrder();
 
+  // True when it holds no pin: default-constructed, moved from or Reset().
   bool empty() const { return !has_value_; }
 
   // The pinned order. REQUIRES: !empty()

@@ -39,9 +39,9 @@ struct CreatedQuery {
 // Orders with at least one item whose resource_id equals `resource_id`
 // exactly, in hash order.
 struct ResourceQuery {
-  std::string resource_id;
-  size_t limit = 0;    // 0: no limit
-  std::string cursor;  // as in CreatedQuery
+  std::string resource_id;  // matched exactly, case included
+  size_t limit = 0;         // 0: no limit
+  std::string cursor;       // as in CreatedQuery
 };
 
 // Yields a query's orders lazily, all read from the one consistent snapshot

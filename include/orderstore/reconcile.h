@@ -33,8 +33,8 @@ namespace orderstore {
 //   item_life_reversed   an item's life_expire_time before its
 //                        life_start_time (both set)
 struct ReconcileRule {
-  std::string_view name;
-  std::string_view description;
+  std::string_view name;         // as in the table above
+  std::string_view description;  // one line, for people
 };
 
 // Every rule, in the order above.
@@ -42,11 +42,12 @@ ORDERSTORE_EXPORT std::span<const ReconcileRule> ReconcileRules();
 
 // One order breaking one rule.
 struct Finding {
-  OrderHash order;
+  OrderHash order;        // the order that breaks the rule
   std::string_view rule;  // a ReconcileRule name
   std::string detail;     // e.g. "fee 29.55 != item total 29.5"
 };
 
+// What a reconciliation scan checks and with how many threads.
 struct ReconcileOptions {
   // Rule names to check; empty: every rule.
   std::vector<std::string> rules;
@@ -54,8 +55,9 @@ struct ReconcileOptions {
   unsigned threads = 0;
 };
 
+// The totals of a reconciliation scan.
 struct ReconcileSummary {
-  size_t orders_checked = 0;
+  size_t orders_checked = 0;  // every order read, corrupt ones included
   // Findings per rule, in ReconcileRules() order (0 for unchecked rules).
   std::vector<size_t> findings_per_rule;
   // Records that failed verification (each also reported as an error).

@@ -20,9 +20,10 @@ namespace orderstore {
 
 class Store;
 
+// The figures ComputeStats gathers over every order of one snapshot.
 struct ORDERSTORE_EXPORT StoreStats {
-  uint64_t orders = 0;
-  uint64_t items = 0;
+  uint64_t orders = 0;  // orders read (corrupt records not included)
+  uint64_t items = 0;   // items of those orders
   // Indexed by the enum's value.
   std::array<uint64_t, kOrderStatusCount> by_status{};
   std::array<uint64_t, kItemStatusCount> by_item_status{};

@@ -20,8 +20,12 @@
 
 namespace orderstore {
 
+// The outcome of a call: OK, or a code saying what kind of failure with a
+// message saying what failed. An OK status holds no message and costs no
+// allocation.
 class ORDERSTORE_EXPORT [[nodiscard]] Status {
  public:
+  // What kind of failure; callers branch on it or on the Is*() tests.
   enum class Code : uint8_t {
     kOk = 0,
     kNotFound = 1,         // the requested order does not exist
@@ -33,6 +37,8 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   // Creates an OK status.
   Status() noexcept = default;
 
+  // One factory per code. `message` says what failed and names the order,
+  // file or field concerned; message() and ToString() return it.
   static Status OK() { return Status(); }
   static Status NotFound(std::string message) {
     return Status(Code::kNotFound, std::move(message));
@@ -47,12 +53,14 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
     return Status(Code::kIOError, std::move(message));
   }
 
+  // Whether the status is OK, or has the code the name says.
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIOError() const { return code_ == Code::kIOError; }
 
+  // The code; Code::kOk when ok().
   Code code() const { return code_; }
   // What went wrong and where, on one line; empty for OK.
   const std::string& message() const { return message_; }
@@ -92,6 +100,7 @@ class [[nodiscard]] Result {
     assert(!std::get<0>(rep_).ok());
   }
 
+  // True when a value is held (status() is then OK).
   bool ok() const { return rep_.index() == 1; }
   // The failure, or an OK status when a value is held.
   const Status& status() const {

@@ -23,6 +23,7 @@ namespace orderstore {
 // Writes and deletes applied together by Store::Write: all or nothing.
 class ORDERSTORE_EXPORT WriteBatch {
  public:
+  // An empty batch. Moving transfers the entries; not copyable.
   WriteBatch();
   ~WriteBatch();
   WriteBatch(WriteBatch&&) noexcept;
@@ -45,6 +46,7 @@ class ORDERSTORE_EXPORT WriteBatch {
   std::unique_ptr<Rep> rep_;
 };
 
+// An open store. Made by Open(); destroying it closes the store.
 class ORDERSTORE_EXPORT Store {
  public:
   // Opens the store in directory `path`, creating it if missing (unless
