@@ -22,9 +22,11 @@ namespace fs = std::filesystem;
 
 // Orders per write batch, transaction or loader chunk.
 constexpr uint64_t kChunk = 10'000;
-// Row-cache bytes per order: the value (~200 bytes) plus the cache entry's
-// key and overhead (~520 bytes measured), with room to spare.
-constexpr uint64_t kRowCacheBytesPerOrder = 640;
+// Row-cache bytes per order, enough for the largest values of the run (the
+// JSON values, ~670 bytes, plus the cache entry's key and overhead; a
+// FlatBuffers record needs ~520 in all), so that every RocksDB database has
+// the same options and holds its whole dataset in its row cache.
+constexpr uint64_t kRowCacheBytesPerOrder = 1280;
 
 struct Run {
   uint64_t orders = 1'000'000;
