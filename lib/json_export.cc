@@ -230,8 +230,9 @@ char* FormatJsonNumber(double x, char* buf) {
 // std::string::append, which is most of the export's speed.
 class Writer {
  public:
-  Writer(std::string* out, bool pretty, size_t estimate)
-      : out_(out), pretty_(pretty) {
+  // `depth`: the nesting level the first member is written at (pretty).
+  Writer(std::string* out, bool pretty, size_t estimate, int depth = 0)
+      : out_(out), pretty_(pretty), depth_(depth) {
     Sync();
     Room(estimate);
   }
@@ -514,6 +515,40 @@ void AppendDetailResponse(OrderView order, std::string_view request_id,
   WriteOrder(order, w);
   w.Key(R"("request_id":)");
   w.String(request_id);
+  w.Close('}');
+  w.Finish();
+}
+
+ListResponseWriter::ListResponseWriter(std::string request_id, std::string* out,
+                                       const ExportOptions& options)
+    : request_id_(std::move(request_id)), out_(out), options_(options) {
+  Writer w(out_, options_.pretty, 16);
+  w.Open('{');
+  w.Key(R"("data":)", /*first=*/true);
+  w.Open('[');
+  w.Finish();
+}
+
+void ListResponseWriter::Add(OrderView order) {
+  Writer w(out_, options_.pretty, EstimateSize(order, options_.pretty) + 8,
+           /*depth=*/2);
+  w.Next(empty_);
+  empty_ = false;
+  WriteOrder(order, w);
+  w.Finish();
+}
+
+void ListResponseWriter::Finish() {
+  // The array's members sit at depth 2; an empty array closes on its own
+  // line's end ("[]", as Go writes it), so the writer then starts a level up.
+  Writer w(out_, options_.pretty, 64 + request_id_.size(), empty_ ? 1 : 2);
+  if (empty_) {
+    w.Raw("]");
+  } else {
+    w.Close(']');
+  }
+  w.Key(R"("request_id":)");
+  w.String(request_id_);
   w.Close('}');
   w.Finish();
 }

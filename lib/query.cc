@@ -90,7 +90,8 @@ class IndexQuery final : public QueryIterator {
         index_(index),
         backward_(backward),
         limit_(limit) {
-    read_.snapshot = snapshot_.snapshot();
+    read_.snapshot = options.snapshot != nullptr ? options.snapshot->rep()
+                                                 : snapshot_.snapshot();
     read_.fill_cache = options.fill_cache;
     for (Range& range : ranges) {
       auto source = std::make_unique<Source>();

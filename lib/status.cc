@@ -14,6 +14,8 @@ std::string_view CodeName(Status::Code code) {
       return "InvalidArgument";
     case Status::Code::kIOError:
       return "IOError";
+    case Status::Code::kConflict:
+      return "Conflict";
   }
   return "Unknown";
 }

@@ -48,6 +48,16 @@ Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value);
 
 }  // namespace internal
 
+// A RocksDB snapshot, released when the last shared_ptr to it goes.
+class Snapshot {
+ public:
+  explicit Snapshot(const rocksdb::Snapshot* rep) : rep_(rep) {}
+  const rocksdb::Snapshot* rep() const { return rep_; }
+
+ private:
+  const rocksdb::Snapshot* rep_;
+};
+
 struct Store::Impl {
   std::string path;
   bool read_only = false;

@@ -532,3 +532,63 @@ TEST(RequestIdTest, UsesTheWholeAlphabet) {
 
 }  // namespace
 }  // namespace orderstore
+
+namespace orderstore {
+namespace {
+
+TEST(ListResponseWriterTest, ManyOrdersStreamAsTheDocumentedArrayForm) {
+  std::string record = internal::EncodeRecord(testing::ExampleOrder());
+  OrderView view = *VerifyRecord(record);
+  std::string single;
+  AppendOrderJson(view, &single);
+
+  std::string out;
+  ListResponseWriter list("TRBUBYEtcQWEg18W", &out);
+  list.Add(view);
+  std::string flushed = out;  // the caller may write out and clear
+  out.clear();
+  list.Add(view);
+  list.Finish();
+  EXPECT_EQ(flushed + out, "{\"data\":[" + single + "," + single +
+                               "],\"request_id\":\"TRBUBYEtcQWEg18W\"}");
+
+  std::string empty;
+  ListResponseWriter none("r", &empty);
+  none.Finish();
+  EXPECT_EQ(empty, R"({"data":[],"request_id":"r"})");
+  std::string empty_pretty;
+  ListResponseWriter none_pretty("r", &empty_pretty, {.pretty = true});
+  none_pretty.Finish();
+  EXPECT_EQ(empty_pretty, "{\n  \"data\": [],\n  \"request_id\": \"r\"\n}");
+}
+
+TEST(ListResponseWriterTest, PrettyIndentsOrdersInsideTheArray) {
+  Order order;
+  order.hash = *OrderHash::Parse("0123456789abcdef0123456789abcdef");
+  std::string record = internal::EncodeRecord(order);
+  OrderView view = *VerifyRecord(record);
+  std::string out;
+  ListResponseWriter list("r", &out, {.pretty = true});
+  list.Add(view);
+  list.Finish();
+  EXPECT_EQ(out,
+            "{\n"
+            "  \"data\": [\n"
+            "    {\n"
+            "      \"order\": \"0123456789abcdef0123456789abcdef\",\n"
+            "      \"fee\": 0,\n"
+            "      \"c_fee\": 0,\n"
+            "      \"create_time\": \"0001-01-01T00:00:00Z\",\n"
+            "      \"pay_time\": \"0001-01-01T00:00:00Z\",\n"
+            "      \"cancel_time\": \"0001-01-01T00:00:00Z\",\n"
+            "      \"expire_time\": \"0001-01-01T00:00:00Z\",\n"
+            "      \"status\": \"new\",\n"
+            "      \"items\": []\n"
+            "    }\n"
+            "  ],\n"
+            "  \"request_id\": \"r\"\n"
+            "}");
+}
+
+}  // namespace
+}  // namespace orderstore

@@ -96,7 +96,9 @@ class QueryTest : public testing::TempDirTest {
         ++on_page;
       }
       EXPECT_OK((*it)->status());
-      if (query.limit != 0) EXPECT_LE(on_page, query.limit);
+      if (query.limit != 0) {
+        EXPECT_LE(on_page, query.limit);
+      }
       query.cursor = (*it)->cursor();
     } while (!query.cursor.empty() && page_count < 100000);
     if (pages) *pages = page_count;

@@ -2,7 +2,6 @@
 #include "orderstore/store.h"
 
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,12 +10,14 @@
 #include <thread>
 #include <vector>
 
+#include "tests/raw_store.h"
 #include "tests/test_util.h"
 
 namespace orderstore {
 namespace {
 
 using testing::ExampleOrder;
+using testing::WriteRawValue;
 
 // An order like the example with hash number `n`.
 Order NumberedOrder(uint32_t n) {
@@ -235,20 +236,6 @@ TEST_F(StoreTest, StoreLockedByAnotherProcessIsAClearErrorAndReadableReadOnly) {
   (void)!write(done[1], "x", 1);
   int status = 0;
   waitpid(child, &status, 0);
-}
-
-// Overwrites the stored value of `hash` through RocksDB itself.
-void WriteRawValue(const std::string& path, const OrderHash& hash,
-                   const std::string& value) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"orders", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());
-  std::string_view key = hash.AsKey();
-  ASSERT_TRUE(db->Put({}, handles[1], rocksdb::Slice(key.data(), key.size()), value).ok());
-  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
 }
 
 TEST_F(StoreTest, DamagedValueIsCorruptionNamingTheHashNotACrash) {

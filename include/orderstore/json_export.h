@@ -60,6 +60,34 @@ ORDERSTORE_EXPORT void AppendJsonString(std::string_view text,
 // source document's "TRBUBYEtcQWEg18W".
 ORDERSTORE_EXPORT std::string NewRequestId();
 
+// Writes the response for many orders, {"data":[<order>,...],
+// "request_id":"..."} (SPEC §2's multi-order form), one order at a time, so
+// that any number of orders stream in constant memory: after each Add the
+// caller may write out and clear *out.
+//
+//   ListResponseWriter list(NewRequestId(), &out);
+//   for (...) { list.Add(view); if (out.size() > 1 << 16) flush(out); }
+//   list.Finish();  // then flush(out)
+//
+// Thread safety: one thread at a time.
+class ORDERSTORE_EXPORT ListResponseWriter {
+ public:
+  // Appends the opening `{"data":[` to *out. `out` must outlive the writer.
+  ListResponseWriter(std::string request_id, std::string* out,
+                     const ExportOptions& options = {});
+  // Appends one order (as AppendOrderJson writes it) to the array.
+  void Add(OrderView order);
+  // Appends the closing `],"request_id":"..."}`. REQUIRES: called once,
+  // after the last Add.
+  void Finish();
+
+ private:
+  std::string request_id_;
+  std::string* out_;
+  ExportOptions options_;
+  bool empty_ = true;
+};
+
 }  // namespace orderstore
 
 #endif  // ORDERSTORE_JSON_EXPORT_H_

@@ -55,10 +55,19 @@ struct Options {
 };
 
 // Settings for one read (Get, GetMany, NewIterator).
+class Snapshot;  // see Store::GetSnapshot
+
 struct ReadOptions {
   // Whether blocks read for this call are kept in the block cache. Turn off
   // for one-off full scans so that they do not evict the hot set.
   bool fill_cache = true;
+
+  // Read the store as it was when this snapshot was taken (see
+  // Store::GetSnapshot), so that several reads, or several threads, see one
+  // consistent state. Null: the latest state (each iterator or query still
+  // reads one snapshot of its own). REQUIRES: taken from the same store,
+  // and alive for the whole call or iterator.
+  const Snapshot* snapshot = nullptr;
 };
 
 // Settings for one write (Put, Delete, Write).

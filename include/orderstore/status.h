@@ -32,6 +32,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
     kCorruption = 2,       // stored bytes failed verification
     kInvalidArgument = 3,  // the caller's input is malformed
     kIOError = 4,          // the store cannot be read or written (or locked)
+    kConflict = 5,         // the order changed since the caller read it
   };
 
   // Creates an OK status.
@@ -52,6 +53,9 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   static Status IOError(std::string message) {
     return Status(Code::kIOError, std::move(message));
   }
+  static Status Conflict(std::string message) {
+    return Status(Code::kConflict, std::move(message));
+  }
 
   // Whether the status is OK, or has the code the name says.
   bool ok() const { return code_ == Code::kOk; }
@@ -59,6 +63,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIOError() const { return code_ == Code::kIOError; }
+  bool IsConflict() const { return code_ == Code::kConflict; }
 
   // The code; Code::kOk when ok().
   Code code() const { return code_; }
@@ -82,7 +87,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
 };
 
 // The name of a code: "OK", "NotFound", "Corruption", "InvalidArgument",
-// "IOError".
+// "IOError", "Conflict".
 ORDERSTORE_EXPORT std::string_view CodeName(Status::Code code);
 
 // Holds either a value of type T or a non-OK Status.

@@ -6,6 +6,7 @@
 #ifndef ORDERSTORE_STORE_H_
 #define ORDERSTORE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -13,9 +14,11 @@
 
 #include "orderstore/export.h"
 #include "orderstore/iterator.h"
+#include "orderstore/lifecycle.h"
 #include "orderstore/options.h"
 #include "orderstore/order.h"
 #include "orderstore/order_view.h"
+#include "orderstore/query.h"
 #include "orderstore/status.h"
 
 namespace orderstore {
@@ -97,6 +100,42 @@ class ORDERSTORE_EXPORT Store {
   // earlier ones. The batch is left as it was.
   Status Write(const WriteOptions& options, const WriteBatch& batch);
 
+  // Changes the statuses of the order `as_read` (a view the caller read from
+  // this store) as `update` says, checked against the lifecycle table (see
+  // lifecycle.h), and stores it only if the stored order is still exactly
+  // the one read: compare-and-set, so concurrent changes never lose an
+  // update. InvalidArgument (naming both states) for a transition the
+  // table refuses; Conflict when the order changed (or was deleted) since
+  // it was read: read it again and retry; IOError on failure.
+  Status UpdateStatus(const WriteOptions& options, OrderView as_read,
+                      const StatusUpdate& update);
+
+  // Orders by creation time (see CreatedQuery), from a snapshot taken now.
+  // InvalidArgument for a malformed cursor or an invalid time bound.
+  // Lifetime: the iterator must be destroyed before this Store.
+  Result<std::unique_ptr<QueryIterator>> QueryCreated(
+      const ReadOptions& options, const CreatedQuery& query) const;
+
+  // Orders touching a resource (see ResourceQuery), from a snapshot taken
+  // now. InvalidArgument for a malformed cursor.
+  // Lifetime: the iterator must be destroyed before this Store.
+  Result<std::unique_ptr<QueryIterator>> QueryResource(
+      const ReadOptions& options, const ResourceQuery& query) const;
+
+  // Checks the indexes against the orders both ways, from one snapshot:
+  // every order has each index entry it derives, and every index entry
+  // points at an order that derives it. Calls `problem` with a Corruption
+  // naming the hash for each mismatch; returns how many orders were
+  // checked, or the I/O error that stopped the check.
+  Result<size_t> CheckIndexes(
+      const std::function<void(const Status&)>& problem) const;
+
+  // A consistent point-in-time view of the store, for ReadOptions::snapshot.
+  // It keeps the versions it sees from being compacted away, so release it
+  // (drop the last shared_ptr) when done. REQUIRES: released before this
+  // Store is destroyed.
+  std::shared_ptr<const Snapshot> GetSnapshot() const;
+
   // An iterator over every order, in key order, from a snapshot taken now.
   // Lifetime: it must be destroyed before this Store.
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) const;
@@ -104,9 +143,15 @@ class ORDERSTORE_EXPORT Store {
   // The directory this store was opened from.
   const std::string& path() const;
 
- private:
+  // The implementation, opaque outside lib/.
   struct Impl;
+
+ private:
   explicit Store(std::unique_ptr<Impl> impl);
+  // Write, and with `expected` (a one-op batch) only if the stored record
+  // is byte for byte *expected (empty: absent); else Conflict.
+  Status Apply(const WriteOptions& options, const WriteBatch& batch,
+               const std::string_view* expected);
   std::unique_ptr<Impl> impl_;
 };
 
