@@ -131,8 +131,8 @@ std::string FuzzTimestamp(const uint8_t* data, size_t size) {
   std::string text(buffer, end);
   Result<Timestamp> again = ParseTimestamp(text);
   if (!again.ok()) {
-    return "formatted time " + text + " does not re-parse: " +
-           again.status().ToString();
+    return "formatted time " + text +
+           " does not re-parse: " + again.status().ToString();
   }
   if (*again != *time) return "formatted time " + text + " re-parses different";
   if (FormatTimestamp(*again) != text) return "formatting is not stable";

@@ -89,10 +89,13 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
       if (item.resource_id().empty()) fail("item without resource id");
     }
     if (items == 0 || items != view.items().size()) fail("items incomplete");
-    if (std::fabs(view.fee() - sum) > 0.005) fail("fee is not the sum of prices");
-    if (view.c_fee() < 0 || view.c_fee() > view.fee() + 1e-9) fail("c_fee out of range");
+    if (std::fabs(view.fee() - sum) > 0.005)
+      fail("fee is not the sum of prices");
+    if (view.c_fee() < 0 || view.c_fee() > view.fee() + 1e-9)
+      fail("c_fee out of range");
     bool known = false;
-    for (const std::string& record : records[k]) known |= view.record() == record;
+    for (const std::string& record : records[k])
+      known |= view.record() == record;
     if (!known) fail("bytes are no version ever written");
     views.fetch_add(1, std::memory_order_relaxed);
   };
@@ -105,12 +108,16 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
         if (random() % 4 == 0) {  // an atomic batch of several keys
           WriteBatch batch;
           for (int i = 0; i < 8; ++i) {
-            if (!batch.Put(Version(random() % kKeys, random() % kVersions)).ok()) {
+            if (!batch.Put(Version(random() % kKeys, random() % kVersions))
+                     .ok()) {
               fail("batch put");
             }
           }
           if (!store.Write(fast, batch).ok()) fail("write");
-        } else if (!store.Put(fast, Version(random() % kKeys, random() % kVersions)).ok()) {
+        } else if (!store
+                        .Put(fast,
+                             Version(random() % kKeys, random() % kVersions))
+                        .ok()) {
           fail("put");
         }
         writes.fetch_add(1, std::memory_order_relaxed);
@@ -132,10 +139,12 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
             const std::string before(got->view().record());
             const uint64_t until = writes.load() + 50;
             while (writes.load() < until && !stop.load()) {
-              if (!store.Put(fast, Version(k, random() % kVersions)).ok()) fail("put");
+              if (!store.Put(fast, Version(k, random() % kVersions)).ok())
+                fail("put");
               std::this_thread::yield();
             }
-            if (got->view().record() != before) fail("held view's bytes changed");
+            if (got->view().record() != before)
+              fail("held view's bytes changed");
             check(k, got->view());
             held_checks.fetch_add(1, std::memory_order_relaxed);
             break;
@@ -166,7 +175,8 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
                 fail(view.status().ToString());
                 continue;
               }
-              auto found = std::find(hashes.begin(), hashes.end(), view->hash());
+              auto found =
+                  std::find(hashes.begin(), hashes.end(), view->hash());
               if (found == hashes.end()) {
                 fail("scan found an unknown order");
               } else {
@@ -194,11 +204,12 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
   for (std::thread& thread : threads) thread.join();
 
   for (const std::string& failure : failures) ADD_FAILURE() << failure;
-  std::printf("concurrency_test: %llu writes, %llu views checked, %llu views "
-              "held across >= 50 overwrites\n",
-              static_cast<unsigned long long>(writes.load()),
-              static_cast<unsigned long long>(views.load()),
-              static_cast<unsigned long long>(held_checks.load()));
+  std::printf(
+      "concurrency_test: %llu writes, %llu views checked, %llu views "
+      "held across >= 50 overwrites\n",
+      static_cast<unsigned long long>(writes.load()),
+      static_cast<unsigned long long>(views.load()),
+      static_cast<unsigned long long>(held_checks.load()));
   EXPECT_GT(views.load(), 1000u);
   EXPECT_GT(held_checks.load(), 0u);
 }

@@ -32,11 +32,13 @@ class RawDb {
   explicit RawDb(const std::string& path) {
     std::vector<std::string> names;
     EXPECT_TRUE(
-        rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+        rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names)
+            .ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    rocksdb::Status s =
-        rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles_, &db_);
+    for (const std::string& name : names)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), path, families,
+                                          &handles_, &db_);
     EXPECT_TRUE(s.ok()) << s.ToString();
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "orders") orders_ = handles_[i];
@@ -44,12 +46,15 @@ class RawDb {
     EXPECT_NE(orders_, nullptr);
   }
   ~RawDb() {
-    for (auto* handle : handles_) EXPECT_TRUE(db_->DestroyColumnFamilyHandle(handle).ok());
+    for (auto* handle : handles_)
+      EXPECT_TRUE(db_->DestroyColumnFamilyHandle(handle).ok());
     delete db_;
   }
   void Put(const OrderHash& hash, const std::string& value) {
     std::string_view key = hash.AsKey();
-    ASSERT_TRUE(db_->Put({}, orders_, rocksdb::Slice(key.data(), key.size()), value).ok());
+    ASSERT_TRUE(
+        db_->Put({}, orders_, rocksdb::Slice(key.data(), key.size()), value)
+            .ok());
   }
   void Flush() {
     ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions(), handles_).ok());
@@ -68,7 +73,8 @@ class CorruptionTest : public testing::TempDirTest {
   void Fill(uint64_t n) {
     auto store = Open();
     WriteBatch batch;
-    for (uint64_t i = 0; i < n; ++i) ASSERT_OK(batch.Put(GenerateOrder(kSeed, i)));
+    for (uint64_t i = 0; i < n; ++i)
+      ASSERT_OK(batch.Put(GenerateOrder(kSeed, i)));
     WriteOptions fast;
     fast.sync = false;
     ASSERT_OK(store->Write(fast, batch));
@@ -81,21 +87,25 @@ class CorruptionTest : public testing::TempDirTest {
     return store.ok() ? std::move(store).value() : nullptr;
   }
   // Get of a damaged record: Corruption naming the hash.
-  void ExpectCorruption(Store& store, const OrderHash& hash, const std::string& what) {
+  void ExpectCorruption(Store& store, const OrderHash& hash,
+                        const std::string& what) {
     Result<PinnedOrder> got = store.Get(ReadOptions(), hash);
     ASSERT_FALSE(got.ok()) << what << ": a damaged record was handed out";
-    EXPECT_TRUE(got.status().IsCorruption()) << what << ": " << got.status().ToString();
+    EXPECT_TRUE(got.status().IsCorruption())
+        << what << ": " << got.status().ToString();
     EXPECT_NE(got.status().message().find(hash.ToHex()), std::string::npos)
         << what << ": " << got.status().ToString();
   }
   // `orderstore verify` names each of `corrupt` on a line of its own and
   // counts exactly that many problems.
-  void ExpectVerifyReports(const std::vector<OrderHash>& corrupt, size_t records) {
+  void ExpectVerifyReports(const std::vector<OrderHash>& corrupt,
+                           size_t records) {
     testing::ToolRun run = testing::RunTool({"--db", Path("db"), "verify"});
     EXPECT_EQ(run.exit_code, corrupt.empty() ? 0 : 4) << run.err;
     for (const OrderHash& hash : corrupt) {
       EXPECT_NE(run.out.find("order " + hash.ToHex() + ":"), std::string::npos)
-          << hash.ToHex() << " not reported:\n" << run.out.substr(0, 2000);
+          << hash.ToHex() << " not reported:\n"
+          << run.out.substr(0, 2000);
     }
     EXPECT_NE(run.out.find("checked " + std::to_string(records) + " records: " +
                            std::to_string(corrupt.size()) + " problem"),
@@ -103,9 +113,11 @@ class CorruptionTest : public testing::TempDirTest {
         << run.out.substr(run.out.size() > 300 ? run.out.size() - 300 : 0);
   }
   // Every order but `damaged` reads back byte for byte.
-  void ExpectRestReadable(Store& store, uint64_t n, const std::vector<uint64_t>& damaged) {
+  void ExpectRestReadable(Store& store, uint64_t n,
+                          const std::vector<uint64_t>& damaged) {
     for (uint64_t i = 0; i < n; ++i) {
-      if (std::find(damaged.begin(), damaged.end(), i) != damaged.end()) continue;
+      if (std::find(damaged.begin(), damaged.end(), i) != damaged.end())
+        continue;
       Order order = GenerateOrder(kSeed, i);
       Result<PinnedOrder> got = store.Get(ReadOptions(), order.hash);
       ASSERT_OK(got);
@@ -124,8 +136,10 @@ TEST_F(CorruptionTest, TruncatedValuesAreCorruption) {
   {
     RawDb raw(Path("db"));
     for (uint64_t j = 0; j < kDamaged; ++j) {
-      const std::string record = internal::EncodeRecord(GenerateOrder(kSeed, j));
-      raw.Put(GenerateOrder(kSeed, j).hash, record.substr(0, j % record.size()));
+      const std::string record =
+          internal::EncodeRecord(GenerateOrder(kSeed, j));
+      raw.Put(GenerateOrder(kSeed, j).hash,
+              record.substr(0, j % record.size()));
       damaged.push_back(j);
     }
   }
@@ -144,25 +158,28 @@ TEST_F(CorruptionTest, TruncatedValuesAreCorruption) {
       ++padding_only;
       continue;
     }
-    ASSERT_NO_FATAL_FAILURE(ExpectCorruption(*store, victim.hash, "order " + std::to_string(j)));
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectCorruption(*store, victim.hash, "order " + std::to_string(j)));
     corrupt.push_back(victim.hash);
     ++corruption;
   }
   ExpectRestReadable(*store, kOrders, damaged);
   store.reset();
   ExpectVerifyReports(corrupt, kOrders);
-  std::printf("corruption_test: %ju truncated records (every length up to "
-              "the record's): %zu Corruption, %zu cut only padding and read "
-              "the same order; %ju others intact\n",
-              static_cast<uintmax_t>(kDamaged), corruption, padding_only,
-              static_cast<uintmax_t>(kOrders - kDamaged));
+  std::printf(
+      "corruption_test: %ju truncated records (every length up to "
+      "the record's): %zu Corruption, %zu cut only padding and read "
+      "the same order; %ju others intact\n",
+      static_cast<uintmax_t>(kDamaged), corruption, padding_only,
+      static_cast<uintmax_t>(kOrders - kDamaged));
 }
 
 TEST_F(CorruptionTest, ValuesThatAreNotRecordsAreCorruption) {
   std::mt19937_64 random(7);
   std::string random_bytes(300, '\0');
   for (char& c : random_bytes) c = static_cast<char>(random());
-  std::string wrong_identifier = internal::EncodeRecord(GenerateOrder(kSeed, 4));
+  std::string wrong_identifier =
+      internal::EncodeRecord(GenerateOrder(kSeed, 4));
   wrong_identifier.replace(4, 4, "XXXX");
   std::string json;
   ASSERT_OK(AppendOrderJson(GenerateOrder(kSeed, 4), &json));
@@ -189,7 +206,8 @@ TEST_F(CorruptionTest, ValuesThatAreNotRecordsAreCorruption) {
   for (size_t j = 0; j < values.size(); ++j) {
     const OrderHash victim = GenerateOrder(kSeed, j).hash;
     ASSERT_NO_FATAL_FAILURE(ExpectCorruption(*store, victim, values[j].first));
-    std::vector<OrderHash> both = {GenerateOrder(kSeed, kOrders - 1).hash, victim};
+    std::vector<OrderHash> both = {GenerateOrder(kSeed, kOrders - 1).hash,
+                                   victim};
     auto many = store->GetMany(ReadOptions(), both);
     EXPECT_OK(many[0]);
     EXPECT_TRUE(many[1].status().IsCorruption()) << values[j].first;
@@ -232,7 +250,8 @@ TEST_F(CorruptionTest, FlippedBytesAreCorruptionOrAValidOrderOfTheSameHash) {
     Result<PinnedOrder> got = store->Get(ReadOptions(), victim.hash);
     if (!got.ok()) {
       ASSERT_TRUE(got.status().IsCorruption()) << got.status().ToString();
-      ASSERT_NE(got.status().message().find(victim.hash.ToHex()), std::string::npos);
+      ASSERT_NE(got.status().message().find(victim.hash.ToHex()),
+                std::string::npos);
       corrupt.push_back(victim.hash);
       ++corruption;
       continue;
@@ -249,11 +268,12 @@ TEST_F(CorruptionTest, FlippedBytesAreCorruptionOrAValidOrderOfTheSameHash) {
       ASSERT_GE(view.c_fee(), 0);
     }
   }
-  std::printf("corruption_test: %ju single-byte flips (every byte of a "
-              "record, 3 masks): %zu Corruption, %zu read the same order, "
-              "%zu another valid order of the same hash (undetectable "
-              "without a record checksum)\n",
-              static_cast<uintmax_t>(kDamaged), corruption, unchanged, other_valid);
+  std::printf(
+      "corruption_test: %ju single-byte flips (every byte of a "
+      "record, 3 masks): %zu Corruption, %zu read the same order, "
+      "%zu another valid order of the same hash (undetectable "
+      "without a record checksum)\n",
+      static_cast<uintmax_t>(kDamaged), corruption, unchanged, other_valid);
   EXPECT_GT(corruption, kDamaged / 3);  // the structure is most of a record
   ExpectRestReadable(*store, kOrders, damaged);
   store.reset();
@@ -279,7 +299,8 @@ TEST_F(CorruptionTest, DamagedSstFileIsCorruptionAndTheRestStaysReadable) {
   });
   const auto size = std::filesystem::file_size(tables[0]);
   {
-    std::fstream file(tables[0], std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream file(tables[0],
+                      std::ios::in | std::ios::out | std::ios::binary);
     file.seekp(static_cast<std::streamoff>(size * 3 / 10));
     file.write(std::string(32, '\x5a').data(), 32);
   }
@@ -292,18 +313,21 @@ TEST_F(CorruptionTest, DamagedSstFileIsCorruptionAndTheRestStaysReadable) {
     Order order = GenerateOrder(kSeed, i);
     Result<PinnedOrder> got = store->Get(ReadOptions(), order.hash);
     if (got.ok()) {
-      ASSERT_EQ(got->view().record(), internal::EncodeRecord(order)) << "order " << i;
+      ASSERT_EQ(got->view().record(), internal::EncodeRecord(order))
+          << "order " << i;
       ++ok;
     } else {
       ASSERT_TRUE(got.status().IsCorruption()) << got.status().ToString();
-      EXPECT_NE(got.status().message().find(order.hash.ToHex()), std::string::npos)
+      EXPECT_NE(got.status().message().find(order.hash.ToHex()),
+                std::string::npos)
           << got.status().ToString();
       corrupt.push_back(i);
     }
   }
-  std::printf("corruption_test: 32 bytes damaged in a %ju-byte SST file: %zu "
-              "orders Corruption, %zu read back intact\n",
-              static_cast<uintmax_t>(size), corrupt.size(), ok);
+  std::printf(
+      "corruption_test: 32 bytes damaged in a %ju-byte SST file: %zu "
+      "orders Corruption, %zu read back intact\n",
+      static_cast<uintmax_t>(size), corrupt.size(), ok);
   EXPECT_GE(corrupt.size(), 1u);
   EXPECT_GE(ok, kOrders * 9 / 10);
   // verify reads a snapshot with an iterator, which stops at the damaged
@@ -311,7 +335,8 @@ TEST_F(CorruptionTest, DamagedSstFileIsCorruptionAndTheRestStaysReadable) {
   store.reset();
   testing::ToolRun verify = testing::RunTool({"--db", Path("db"), "verify"});
   EXPECT_EQ(verify.exit_code, 4) << verify.out << verify.err;
-  EXPECT_NE(verify.err.find("orderstore: verify: "), std::string::npos) << verify.err;
+  EXPECT_NE(verify.err.find("orderstore: verify: "), std::string::npos)
+      << verify.err;
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& output) {
     dup2(out, 1);
     dup2(out, 2);
     std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    for (const std::string& arg : argv)
+      args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -129,9 +130,10 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
   for (int round = 0; round < kills_wanted; ++round) {
     const uint64_t first = next_first;
     const size_t logged_before = ReadLog(log, seed).size();
-    pid_t child = Spawn({CRASH_WRITER, db, log, std::to_string(seed),
-                         std::to_string(first)},
-                        output);
+    const off_t log_size_before = FileSize(log);
+    pid_t child = Spawn(
+        {CRASH_WRITER, db, log, std::to_string(seed), std::to_string(first)},
+        output);
     ASSERT_GT(child, 0);
     if (random() % 5 == 0) {
       // Anywhere from the start: while RocksDB opens and recovers, too.
@@ -140,8 +142,8 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
       // Once it is writing, at a random moment between two writes or in
       // the middle of one.
       const auto deadline = Clock::now() + std::chrono::seconds(30);
-      while (FileSize(log) == 0 ||
-             ReadLog(log, seed).size() == logged_before) {
+      // (The log only grows by whole fsync'd writes of complete lines.)
+      while (FileSize(log) == log_size_before) {
         ASSERT_LT(Clock::now(), deadline) << Slurp(output);
         std::this_thread::sleep_for(milliseconds(1));
       }
@@ -149,8 +151,8 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     }
     int status = 0;
     ASSERT_TRUE(KillAndReap(child, &status))
-        << "the writer exited by itself (status " << status << "): "
-        << Slurp(output);
+        << "the writer exited by itself (status " << status
+        << "): " << Slurp(output);
     ++kills;
 
     std::vector<uint64_t> logged = ReadLog(log, seed);
@@ -197,7 +199,8 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     for (uint64_t b = first; b < indexed;) {
       const uint64_t size = testing::CrashBatchSize(b);
       size_t there = 0;
-      for (uint64_t i = b; i < b + size && i < indexed; ++i) there += present[i];
+      for (uint64_t i = b; i < b + size && i < indexed; ++i)
+        there += present[i];
       if (b + size <= indexed) {
         ASSERT_TRUE(there == 0 || there == size)
             << "batch at " << b << ": " << there << " of " << size;
@@ -209,17 +212,20 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     // And `orderstore verify` finds nothing.
     testing::ToolRun verify = testing::RunTool({"--db", db, "verify"});
     ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-    ASSERT_NE(verify.out.find("checked " + std::to_string(stored) + " records: 0 problems"),
-              std::string::npos) << verify.out;
+    ASSERT_NE(verify.out.find("checked " + std::to_string(stored) +
+                              " records: 0 problems"),
+              std::string::npos)
+        << verify.out;
     next_first = max_logged;
   }
   const double seconds =
       std::chrono::duration<double>(Clock::now() - started).count();
-  std::printf("crash_test: %d kills survived (%d before the first "
-              "acknowledgement of their run), %zu acknowledged orders "
-              "checked after kills (%zu distinct), %.1f s\n",
-              kills, kills_before_first_ack, orders_checked,
-              ReadLog(log, seed).size(), seconds);
+  std::printf(
+      "crash_test: %d kills survived (%d before the first "
+      "acknowledgement of their run), %zu acknowledged orders "
+      "checked after kills (%zu distinct), %.1f s\n",
+      kills, kills_before_first_ack, orders_checked, ReadLog(log, seed).size(),
+      seconds);
   EXPECT_EQ(kills, kills_wanted);
 }
 
@@ -291,13 +297,13 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
       EXPECT_EQ(got->view().record(), internal::EncodeRecord(last));
     }
   }
-  std::printf("crash_test: import of %llu orders (%.1f MB, %.2f s) killed "
-              "%d times part-way, %d ran to the end; after the kills: %d "
-              "stores had none, %d all\n",
-              static_cast<unsigned long long>(kOrders),
-              file_text.size() / 1e6,
-              std::chrono::duration<double>(full).count(), killed_midway,
-              kKills - killed_midway, saw_none, saw_all);
+  std::printf(
+      "crash_test: import of %llu orders (%.1f MB, %.2f s) killed "
+      "%d times part-way, %d ran to the end; after the kills: %d "
+      "stores had none, %d all\n",
+      static_cast<unsigned long long>(kOrders), file_text.size() / 1e6,
+      std::chrono::duration<double>(full).count(), killed_midway,
+      kKills - killed_midway, saw_none, saw_all);
   // Without kills that land before the end, this proves nothing.
   EXPECT_GE(killed_midway, kKills / 2);
 }

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   }
   Result<std::unique_ptr<Store>> store = Store::Open(Options(), argv[1]);
   if (!store.ok()) {
-    std::fprintf(stderr, "crash_writer: %s\n", store.status().ToString().c_str());
+    std::fprintf(stderr, "crash_writer: %s\n",
+                 store.status().ToString().c_str());
     return 4;
   }
   WriteOptions synced;  // sync is the default; say so
@@ -56,7 +57,8 @@ int main(int argc, char** argv) {
     }
     std::string lines;
     for (uint64_t i = index; i < index + size; ++i) {
-      lines += std::to_string(i) + " " + GenerateOrderHash(seed, i).ToHex() + "\n";
+      lines +=
+          std::to_string(i) + " " + GenerateOrderHash(seed, i).ToHex() + "\n";
     }
     if (write(log, lines.data(), lines.size()) !=
             static_cast<ssize_t>(lines.size()) ||

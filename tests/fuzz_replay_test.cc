@@ -27,9 +27,8 @@ size_t Replay(const std::string& target, EntryPoint entry) {
     std::ifstream in(file.path(), std::ios::binary);
     std::string bytes{std::istreambuf_iterator<char>(in),
                       std::istreambuf_iterator<char>()};
-    EXPECT_EQ(entry(reinterpret_cast<const uint8_t*>(bytes.data()),
-                    bytes.size()),
-              "")
+    EXPECT_EQ(
+        entry(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), "")
         << file.path();
     ++files;
   }

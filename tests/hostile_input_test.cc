@@ -19,9 +19,9 @@
 #include <map>
 #include <random>
 #include <regex>
-#include <thread>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "orderstore/generate.h"
@@ -83,29 +83,41 @@ std::vector<Case> HostileCases() {
       {"unrelated object", R"({"hello":"world"})"},
       {"fee as string", Example("\"fee\":29.55", "\"fee\":\"29.55\"")},
       {"missing items", Example(R"(,"items":[)", R"(,"itemz":[)")},
-      {"hash too short", Example("602892b7b500000eed4190e932000000", "602892b7")},
+      {"hash too short",
+       Example("602892b7b500000eed4190e932000000", "602892b7")},
       {"status unknown", Example("\"complete\"", "\"done\"")},
       {"negative price", Example("\"price\":16.25", "\"price\":-16.25")},
-      {"impossible date", Example("2020-09-16T11:57:18Z", "2020-02-30T11:57:18Z")},
+      {"impossible date",
+       Example("2020-09-16T11:57:18Z", "2020-02-30T11:57:18Z")},
       // Deep nesting.
       {"100000 nested arrays", Nested(100000, "[", "]", "")},
       {"100000 nested objects", Nested(100000, R"({"a":)", "}", "1")},
-      {"100000 nested in data", R"({"data":)" + Nested(100000, "[", "]", "") + "}"},
+      {"100000 nested in data",
+       R"({"data":)" + Nested(100000, "[", "]", "") + "}"},
       // NUL bytes.
       {"NUL inside a string", Example("i-xxxx", std::string("i-\0xx", 5))},
       {"NUL between records", example + std::string("\n\0\n", 3) + example},
       {"NUL only", std::string(16, '\0')},
       // Invalid UTF-8.
-      {"0xff in a string", Example("i-xxxx", "i-\xff" "xx")},
-      {"overlong slash", Example("i-xxxx", "i-\xc0\xaf" "x")},
-      {"UTF-16 surrogate", Example("i-xxxx", "i-\xed\xa0\x80" "x")},
+      {"0xff in a string", Example("i-xxxx",
+                                   "i-\xff"
+                                   "xx")},
+      {"overlong slash", Example("i-xxxx",
+                                 "i-\xc0\xaf"
+                                 "x")},
+      {"UTF-16 surrogate", Example("i-xxxx",
+                                   "i-\xed\xa0\x80"
+                                   "x")},
       {"truncated sequence", Example("i-xxxx", "i-\xe4\xb8")},
       {"lone surrogate escape", Example("i-xxxx", "i-\\ud800x")},
       // Duplicate keys: an ambiguous amount of money is never guessed.
       {"duplicate fee", Example("\"fee\":29.55", "\"fee\":29.55,\"fee\":1")},
-      {"duplicate price", Example("\"price\":16.25", "\"price\":16.25,\"price\":0")},
-      {"duplicate data", Example(R"("request_id")", R"("data":{},"request_id")")},
-      {"duplicate unknown key", Example(R"("order")", R"("x":1,"x":2,"order")")},
+      {"duplicate price",
+       Example("\"price\":16.25", "\"price\":16.25,\"price\":0")},
+      {"duplicate data",
+       Example(R"("request_id")", R"("data":{},"request_id")")},
+      {"duplicate unknown key",
+       Example(R"("order")", R"("x":1,"x":2,"order")")},
       // Numbers beyond float64, or not JSON numbers.
       {"fee 1e400", Example("\"fee\":29.55", "\"fee\":1e400")},
       {"price -1e400", Example("\"price\":16.25", "\"price\":-1e400")},
@@ -113,7 +125,8 @@ std::vector<Case> HostileCases() {
       {"fee Infinity", Example("\"fee\":29.55", "\"fee\":Infinity")},
       {"fee hex", Example("\"fee\":29.55", "\"fee\":0x1d")},
       {"fee leading zero", Example("\"fee\":29.55", "\"fee\":029.55")},
-      {"fee 1e400 in unknown field", Example(R"("order")", R"("x":1e400,"order")")},
+      {"fee 1e400 in unknown field",
+       Example(R"("order")", R"("x":1e400,"order")")},
   };
 }
 
@@ -170,12 +183,15 @@ class HostileInputTest : public testing::TempDirTest {
     std::vector<std::string> all;
     for (std::string line; std::getline(lines, line);) all.push_back(line);
     EXPECT_LE(all.size(), 2u) << run.err.substr(0, 500);
-    EXPECT_EQ(all.front().rfind("orderstore: import: " + file, 0), 0u) << all.front();
+    EXPECT_EQ(all.front().rfind("orderstore: import: " + file, 0), 0u)
+        << all.front();
     for (const std::string& line : all) {
       EXPECT_LE(line.size(), 400u) << line.substr(0, 400);
-      EXPECT_EQ(line.rfind("orderstore: import: ", 0), 0u) << line.substr(0, 400);
+      EXPECT_EQ(line.rfind("orderstore: import: ", 0), 0u)
+          << line.substr(0, 400);
     }
-    EXPECT_NE(all.back().find("nothing imported"), std::string::npos) << all.back();
+    EXPECT_NE(all.back().find("nothing imported"), std::string::npos)
+        << all.back();
     EXPECT_EQ(Contents(), before_) << "the store changed";
   }
 
@@ -184,16 +200,19 @@ class HostileInputTest : public testing::TempDirTest {
 
 TEST_F(HostileInputTest, EachCaseExitsThreeAndLeavesTheStoreUnchanged) {
   // Another valid order first: a file with any bad record imports nothing.
-  const std::string valid_other =
-      Example("602892b7b500000eed4190e932000000", "702892b7b500000eed4190e932000000");
+  const std::string valid_other = Example("602892b7b500000eed4190e932000000",
+                                          "702892b7b500000eed4190e932000000");
   int cases = 0;
   for (const Case& c : HostileCases()) {
     ExpectRefused(c.name, c.text);
-    ExpectRefused(c.name + ", after a valid line", valid_other + "\n" + c.text + "\n");
+    ExpectRefused(c.name + ", after a valid line",
+                  valid_other + "\n" + c.text + "\n");
     ++cases;
   }
-  std::printf("hostile_input_test: %d hostile inputs, each alone and after a "
-              "valid line, refused with exit 3\n", cases);
+  std::printf(
+      "hostile_input_test: %d hostile inputs, each alone and after a "
+      "valid line, refused with exit 3\n",
+      cases);
 }
 
 // One line of 100 MB: an order whose region is a string that never ends.
@@ -226,13 +245,15 @@ std::string Exchange(int port, const std::string& request, bool half_close) {
     return "connect failed";
   }
   for (size_t sent = 0; sent < request.size();) {
-    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    ssize_t n =
+        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;  // the server may answer 431 and close mid-request
     sent += n;
   }
   if (half_close) shutdown(fd, SHUT_WR);
   char buffer[65536];
-  for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) got.append(buffer, n);
+  for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;)
+    got.append(buffer, n);
   close(fd);
   return got;
 }
@@ -249,10 +270,12 @@ std::string CheckResponse(std::string* responses, bool head, int* code_out) {
   if (end == std::string::npos) return "headers never end";
   const std::string headers = response.substr(0, end + 2);
   std::smatch id, length;
-  if (!std::regex_search(headers, id, std::regex("\r\nX-Request-Id: ([A-Za-z0-9]{16})\r\n"))) {
+  if (!std::regex_search(
+          headers, id, std::regex("\r\nX-Request-Id: ([A-Za-z0-9]{16})\r\n"))) {
     return "no X-Request-Id of 16 letters and digits";
   }
-  if (!std::regex_search(headers, length, std::regex("\r\nContent-Length: ([0-9]+)\r\n"))) {
+  if (!std::regex_search(headers, length,
+                         std::regex("\r\nContent-Length: ([0-9]+)\r\n"))) {
     return "no Content-Length";
   }
   for (size_t at = headers.find("\r\n") + 2; at < headers.size();) {
@@ -270,25 +293,29 @@ std::string CheckResponse(std::string* responses, bool head, int* code_out) {
   const bool has_body = response.size() > end + 4 && response[end + 4] == '{';
   if (head && (code == 400 || code == 431) && has_body) head = false;
   if (head) body_size = 0;
-  if (response.size() < end + 4 + body_size) return "body shorter than Content-Length";
+  if (response.size() < end + 4 + body_size)
+    return "body shorter than Content-Length";
   const std::string body = response.substr(end + 4, body_size);
   const std::string request_id = id[1].str();
   responses->erase(0, end + 4 + body_size);
   if (body.empty()) return head ? "" : "no body";
   if (code == 200) {
-    if (body.rfind("{\"data\":{\"order\":\"", 0) != 0) return "200 without an order";
-    if (body.find("\"request_id\":\"" + request_id + "\"}") == std::string::npos) {
+    if (body.rfind("{\"data\":{\"order\":\"", 0) != 0)
+      return "200 without an order";
+    if (body.find("\"request_id\":\"" + request_id + "\"}") ==
+        std::string::npos) {
       return "200 body's request_id differs";
     }
     return "";
   }
-  if (body.rfind("{\"request_id\":\"" + request_id + "\",\"code\":" + std::to_string(code) +
-                     ",\"message\":\"",
+  if (body.rfind("{\"request_id\":\"" + request_id +
+                     "\",\"code\":" + std::to_string(code) + ",\"message\":\"",
                  0) != 0 ||
       body.back() != '}') {
     return "error body is not the documented shape: " + body.substr(0, 200);
   }
-  if (code == 405 && headers.find("\r\nAllow: GET, HEAD\r\n") == std::string::npos) {
+  if (code == 405 &&
+      headers.find("\r\nAllow: GET, HEAD\r\n") == std::string::npos) {
     return "405 without Allow: GET, HEAD";
   }
   return "";
@@ -310,32 +337,54 @@ struct FuzzRequest {
   bool expect_response = true;
 };
 
-FuzzRequest RandomRequest(std::mt19937_64& random, const std::vector<std::string>& known) {
-  auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
+FuzzRequest RandomRequest(std::mt19937_64& random,
+                          const std::vector<std::string>& known) {
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[random() % from.size()];
+  };
   auto bytes = [&](size_t n, int lo, int hi) {
     std::string text(n, ' ');
     for (char& c : text) c = static_cast<char>(lo + random() % (hi - lo + 1));
     return text;
   };
   FuzzRequest r;
-  std::string method = pick({"GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
-                             "PATCH", "TRACE", "CONNECT", "get", "BREW", "G\x01T", ""});
+  std::string method =
+      pick({"GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
+            "PATCH", "TRACE", "CONNECT", "get", "BREW", "G\x01T", ""});
   std::string path;
   switch (random() % 8) {
-    case 0: case 1: path = "/v1/order/detail/" + pick(known); break;
-    case 2: path = "/v1/order/detail/" + bytes(32, '0', 'f'); break;
-    case 3: path = "/v1/order/detail/" + bytes(random() % 80, '!', '~'); break;
-    case 4: path = pick({"/", "*", "/v1/order/detail/", "/v1/order/detail", "/../../etc/passwd",
-                         "/v1/order/detail/%00", "http://x/v1/order/detail/" + known[0],
-                         "/v1/order/detail/" + known[0] + "?x=1", "//v1//order"}); break;
-    case 5: path = "/" + std::string(1000 + random() % 12000, 'a'); break;  // oversized
-    case 6: path = "/" + bytes(random() % 200, 0, 255); break;
-    default: path = "/v1/order/detail/" + known[0] + "/extra"; break;
+    case 0:
+    case 1:
+      path = "/v1/order/detail/" + pick(known);
+      break;
+    case 2:
+      path = "/v1/order/detail/" + bytes(32, '0', 'f');
+      break;
+    case 3:
+      path = "/v1/order/detail/" + bytes(random() % 80, '!', '~');
+      break;
+    case 4:
+      path = pick({"/", "*", "/v1/order/detail/", "/v1/order/detail",
+                   "/../../etc/passwd", "/v1/order/detail/%00",
+                   "http://x/v1/order/detail/" + known[0],
+                   "/v1/order/detail/" + known[0] + "?x=1", "//v1//order"});
+      break;
+    case 5:
+      path = "/" + std::string(1000 + random() % 12000, 'a');
+      break;  // oversized
+    case 6:
+      path = "/" + bytes(random() % 200, 0, 255);
+      break;
+    default:
+      path = "/v1/order/detail/" + known[0] + "/extra";
+      break;
   }
-  std::string version = pick({"HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/x", ""});
+  std::string version = pick({"HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0",
+                              "HTTP/2.0", "HTTP/x", ""});
   std::string headers = "Host: 127.0.0.1\r\n";
   for (int n = random() % 6; n > 0; --n) {
-    headers += pick({"X-A: b\r\n", "Accept: */*\r\n", "No colon here\r\n", ": empty name\r\n",
+    headers += pick({"X-A: b\r\n", "Accept: */*\r\n", "No colon here\r\n",
+                     ": empty name\r\n",
                      "X-Long: " + std::string(random() % 10000, 'v') + "\r\n",
                      "Content-Length: 5\r\n\r\nhello", "Content-Length: -1\r\n",
                      "Content-Length: 99999999999999999999\r\n",
@@ -343,7 +392,8 @@ FuzzRequest RandomRequest(std::mt19937_64& random, const std::vector<std::string
                      "X-Bin: " + bytes(20, 0, 255) + "\r\n"});
   }
   r.head = method == "HEAD";
-  r.text = method + " " + path + " " + version + "\r\n" + headers + "Connection: close\r\n\r\n";
+  r.text = method + " " + path + " " + version + "\r\n" + headers +
+           "Connection: close\r\n\r\n";
   switch (random() % 10) {
     case 0:  // truncated: a prefix, then our side closed
       r.text.resize(random() % r.text.size());
@@ -351,8 +401,10 @@ FuzzRequest RandomRequest(std::mt19937_64& random, const std::vector<std::string
       r.expect_response = false;  // the server may just close
       break;
     case 1:  // oversized body
-      r.text = method + " /v1/order/detail/" + known[0] + " HTTP/1.1\r\nContent-Length: 2000000\r\n"
-               "Connection: close\r\n\r\n" + std::string(2000000, 'b');
+      r.text = method + " /v1/order/detail/" + known[0] +
+               " HTTP/1.1\r\nContent-Length: 2000000\r\n"
+               "Connection: close\r\n\r\n" +
+               std::string(2000000, 'b');
       r.expect_response = false;  // closing early is fine too
       break;
     case 2:  // garbage
@@ -386,17 +438,20 @@ TEST_F(HostileInputTest, ServeSurvivesRequestFuzzingWithFlatMemory) {
     int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    execl(ORDERSTORE_TOOL, ORDERSTORE_TOOL, "--db", Path("db").c_str(), "serve", "--listen",
-          "127.0.0.1:0", "--threads", "2", "--read-timeout", "2", nullptr);
+    execl(ORDERSTORE_TOOL, ORDERSTORE_TOOL, "--db", Path("db").c_str(), "serve",
+          "--listen", "127.0.0.1:0", "--threads", "2", "--read-timeout", "2",
+          nullptr);
     _exit(127);
   }
   int port = 0;
   for (int i = 0; i < 500 && port == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::ifstream in(out);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
     std::smatch m;
-    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)"))) {
+    if (std::regex_search(
+            text, m, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)"))) {
       port = std::stoi(m[1]);
     }
   }
@@ -420,18 +475,22 @@ TEST_F(HostileInputTest, ServeSurvivesRequestFuzzingWithFlatMemory) {
     for (bool first = true; !responses.empty(); first = false) {
       const std::string all = responses;
       int code = 0;
-      std::string wrong = CheckResponse(&responses, first && request.head, &code);
+      std::string wrong =
+          CheckResponse(&responses, first && request.head, &code);
       ASSERT_EQ(wrong, "") << "request " << i << ": "
-                           << ::testing::PrintToString(request.text.substr(0, 300))
-                           << "\nresponse: " << ::testing::PrintToString(all.substr(0, 400));
+                           << ::testing::PrintToString(
+                                  request.text.substr(0, 300))
+                           << "\nresponse: "
+                           << ::testing::PrintToString(all.substr(0, 400));
       by_status[code]++;
       ++answered;
     }
   }
   const long rss_end = RssKib(server);
   // Still serving the real thing.
-  std::string last = Exchange(port, "GET /v1/order/detail/" + known[1] +
-                                        " HTTP/1.1\r\nConnection: close\r\n\r\n",
+  std::string last = Exchange(port,
+                              "GET /v1/order/detail/" + known[1] +
+                                  " HTTP/1.1\r\nConnection: close\r\n\r\n",
                               false);
   std::string rest = last;
   int last_code = 0;
@@ -447,15 +506,17 @@ TEST_F(HostileInputTest, ServeSurvivesRequestFuzzingWithFlatMemory) {
   for (const auto& [code, count] : by_status) {
     statuses += " " + std::to_string(code) + ":" + std::to_string(count);
   }
-  std::printf("hostile_input_test: serve took %d random requests: %d "
-              "well-formed responses (%s), %d closed without an answer (truncated, "
-              "garbage or oversized); RSS %ld KiB after %d, %ld KiB at the end\n",
-              kRequests, answered, statuses.c_str() + 1, closed_silently,
-              rss_after_warm_up, kWarmUp, rss_end);
+  std::printf(
+      "hostile_input_test: serve took %d random requests: %d "
+      "well-formed responses (%s), %d closed without an answer (truncated, "
+      "garbage or oversized); RSS %ld KiB after %d, %ld KiB at the end\n",
+      kRequests, answered, statuses.c_str() + 1, closed_silently,
+      rss_after_warm_up, kWarmUp, rss_end);
   // Memory flat: allow for allocator noise, not for a leak per request.
   EXPECT_LT(rss_end, rss_after_warm_up + 16 * 1024);
   EXPECT_GT(by_status[200], 0);
-  EXPECT_GT(by_status[404] + by_status[400] + by_status[405] + by_status[431], 0);
+  EXPECT_GT(by_status[404] + by_status[400] + by_status[405] + by_status[431],
+            0);
 }
 
 }  // namespace
