@@ -85,13 +85,13 @@ class IndexQuery final : public QueryIterator {
  public:
   IndexQuery(const Store::Impl& impl, const ReadOptions& options, Index index,
              std::vector<Range> ranges, bool backward, size_t limit)
-      : impl_(impl),
-        snapshot_(impl.db.get()),
-        index_(index),
-        backward_(backward),
-        limit_(limit) {
-    read_.snapshot = options.snapshot != nullptr ? options.snapshot->rep()
-                                                 : snapshot_.snapshot();
+      : impl_(impl), index_(index), backward_(backward), limit_(limit) {
+    if (options.snapshot != nullptr) {
+      read_.snapshot = options.snapshot->rep();
+    } else if (!impl.read_only) {
+      snapshot_ = std::make_unique<rocksdb::ManagedSnapshot>(impl.db.get());
+      read_.snapshot = snapshot_->snapshot();
+    }
     read_.fill_cache = options.fill_cache;
     for (Range& range : ranges) {
       auto source = std::make_unique<Source>();
@@ -222,7 +222,7 @@ class IndexQuery final : public QueryIterator {
   }
 
   const Store::Impl& impl_;
-  rocksdb::ManagedSnapshot snapshot_;
+  std::unique_ptr<rocksdb::ManagedSnapshot> snapshot_;  // null: read-only
   rocksdb::ReadOptions read_;
   const Index index_;
   const bool backward_;
@@ -326,9 +326,9 @@ Result<size_t> Store::CheckIndexes(
     Status s = CheckQueryable(*impl_, static_cast<Index>(i));
     if (!s.ok()) return s;
   }
-  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  std::shared_ptr<const Snapshot> snapshot = GetSnapshot();
   rocksdb::ReadOptions read;
-  read.snapshot = snapshot.snapshot();
+  read.snapshot = snapshot->rep();
   read.fill_cache = false;
 
   // Every order has the entries it derives.

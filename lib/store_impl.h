@@ -60,6 +60,8 @@ class Snapshot {
 
 struct Store::Impl {
   std::string path;
+  // Read-only and secondary stores never change while open, so reads need
+  // no snapshot (and a secondary instance refuses them).
   bool read_only = false;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

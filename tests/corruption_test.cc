@@ -97,7 +97,10 @@ class CorruptionTest : public testing::TempDirTest {
         << what << ": " << got.status().ToString();
   }
   // `orderstore verify` names each of `corrupt` on a line of its own and
-  // counts exactly that many problems.
+  // counts at least that many problems: a value changed behind the
+  // library's back that still verifies (a flipped byte in a time, a status,
+  // a resource id) also disagrees with its index entries, which verify
+  // reports too.
   void ExpectVerifyReports(const std::vector<OrderHash>& corrupt,
                            size_t records) {
     testing::ToolRun run = testing::RunTool({"--db", Path("db"), "verify"});
@@ -107,10 +110,16 @@ class CorruptionTest : public testing::TempDirTest {
           << hash.ToHex() << " not reported:\n"
           << run.out.substr(0, 2000);
     }
-    EXPECT_NE(run.out.find("checked " + std::to_string(records) + " records: " +
-                           std::to_string(corrupt.size()) + " problem"),
-              std::string::npos)
+    const std::string summary = "checked " + std::to_string(records) + " records: ";
+    const size_t at = run.out.find(summary);
+    ASSERT_NE(at, std::string::npos)
         << run.out.substr(run.out.size() > 300 ? run.out.size() - 300 : 0);
+    const size_t problems = std::stoul(run.out.substr(at + summary.size()));
+    if (corrupt.empty()) {
+      EXPECT_EQ(problems, 0u);
+    } else {
+      EXPECT_GE(problems, corrupt.size());
+    }
   }
   // Every order but `damaged` reads back byte for byte.
   void ExpectRestReadable(Store& store, uint64_t n,

@@ -2,6 +2,7 @@
 // exit codes and error lines.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -118,15 +119,24 @@ TEST_F(ToolInspectTest, DumpFiltersByStatusAndCreationTimeAndLimits) {
   }
   const Timestamp after = testing::Time("2022-01-01T08:00:00+08:00");
   const Timestamp before = testing::Time("2024-06-30T00:00:00Z");
-  std::vector<std::string> expected;
+  std::vector<const Order*> matching;
   for (const Order& o : all) {
     if ((o.status == OrderStatus::kRefund || o.status == OrderStatus::kNew) &&
         !InstantBefore(o.create_time, after) &&
         InstantBefore(o.create_time, before)) {
-      std::string json;
-      ASSERT_OK(AppendOrderJson(o, &json));
-      expected.push_back(json);
+      matching.push_back(&o);
     }
+  }
+  // Filtered, dump reads the creation-time index: oldest first, then hash.
+  std::sort(matching.begin(), matching.end(), [](const Order* a, const Order* b) {
+    return std::tie(a->create_time.unix_seconds, a->create_time.nanos, a->hash) <
+           std::tie(b->create_time.unix_seconds, b->create_time.nanos, b->hash);
+  });
+  std::vector<std::string> expected;
+  for (const Order* o : matching) {
+    std::string json;
+    ASSERT_OK(AppendOrderJson(*o, &json));
+    expected.push_back(json);
   }
   ASSERT_GT(expected.size(), 20u);  // the sample exercises the filter
   ToolRun filtered = Run({"dump", "--status", "refund", "--status=new",

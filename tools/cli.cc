@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <charconv>
 #include <iostream>
 
@@ -140,6 +141,100 @@ OpenedStore OpenForReading(const std::string& db, std::string_view command,
   }
   opened.store = std::move(*store);
   return opened;
+}
+
+bool Emit(const std::string& text) {
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+}
+
+namespace {
+
+void AppendPadded(std::string_view text, size_t width, bool right,
+                  std::string* out) {
+  const size_t pad = text.size() < width ? width - text.size() : 0;
+  if (right) out->append(pad, ' ');
+  out->append(text);
+  if (!right) out->append(pad, ' ');
+}
+
+// The columns of the table format: hash, status, fee, c_fee, created, items.
+void AppendTableRow(std::string_view hash, std::string_view status,
+                    std::string_view fee, std::string_view c_fee,
+                    std::string_view created, std::string_view items,
+                    std::string* out) {
+  AppendPadded(hash, 34, false, out);
+  AppendPadded(status, 10, false, out);
+  AppendPadded(fee, 12, true, out);
+  out->append("  ");
+  AppendPadded(c_fee, 12, true, out);
+  out->append("  ");
+  AppendPadded(created, 36, false, out);
+  AppendPadded(items, 5, true, out);
+  out->append("\n");
+}
+
+}  // namespace
+
+OrderPrinter::OrderPrinter(Format format) : format_(format) {
+  if (format_ == Format::kTable) {
+    AppendTableRow("HASH", "STATUS", "FEE", "C_FEE", "CREATED", "ITEMS", &out_);
+  } else if (format_ == Format::kArray) {
+    list_.emplace(NewRequestId(), &out_);
+  }
+}
+
+bool OrderPrinter::Print(OrderView order) {
+  switch (format_) {
+    case Format::kJsonLines:
+      AppendOrderJson(order, &out_);
+      out_ += '\n';
+      break;
+    case Format::kArray:
+      list_->Add(order);
+      break;
+    case Format::kTable: {
+      std::string fee, c_fee;
+      AppendJsonNumber(order.fee(), &fee);
+      AppendJsonNumber(order.c_fee(), &c_fee);
+      AppendTableRow(order.hash().ToHex(), ToString(order.status()), fee, c_fee,
+                     FormatTimestamp(order.create_time()),
+                     std::to_string(order.items().size()), &out_);
+      break;
+    }
+  }
+  if (out_.size() < (1 << 20)) return true;
+  const bool written = Emit(out_);
+  out_.clear();
+  return written;
+}
+
+bool OrderPrinter::Finish() {
+  if (list_) {
+    list_->Finish();
+    out_ += '\n';
+    list_.reset();
+  }
+  const bool written = Emit(out_);
+  out_.clear();
+  std::fflush(stdout);
+  return written;
+}
+
+std::optional<OrderPrinter::Format> PrinterFormat(const FlagParser& flags) {
+  const std::string format = flags.Value("--format").value_or("json");
+  if (format != "json" && format != "table") {
+    flags.UsageError("--format is json or table, not \"" + format + "\"");
+    return std::nullopt;
+  }
+  if (format == "table") {
+    if (flags.Has("--array")) {
+      flags.UsageError("--array writes JSON; it does not go with --format table");
+      return std::nullopt;
+    }
+    return OrderPrinter::Format::kTable;
+  }
+  return flags.Has("--array") ? OrderPrinter::Format::kArray
+                              : OrderPrinter::Format::kJsonLines;
 }
 
 }  // namespace orderstore::tool

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "orderstore/json_export.h"
+#include "orderstore/query.h"
 #include "orderstore/status.h"
 #include "orderstore/store.h"
 
@@ -83,6 +85,43 @@ struct OpenedStore {
 OpenedStore OpenForReading(const std::string& db, std::string_view command,
                            bool verbose);
 
+// Writes `text` to stdout; false when stdout is gone (e.g. a closed pipe).
+bool Emit(const std::string& text);
+
+// Prints orders to stdout as JSON Lines of bare order objects, an aligned
+// table for a person, or one multi-order response {"data":[...],
+// "request_id":"..."} (SPEC §2), streaming in constant memory.
+class OrderPrinter {
+ public:
+  enum class Format { kJsonLines, kTable, kArray };
+  explicit OrderPrinter(Format format);
+  // False when stdout went away (the reader stopped: not an error).
+  bool Print(OrderView order);
+  // Writes what is buffered (and the array's end). Call once, at the end,
+  // also after an error, so that what was printed before it is complete.
+  bool Finish();
+
+ private:
+  Format format_;
+  std::string out_;
+  std::optional<ListResponseWriter> list_;
+};
+
+// The output format from --format json|table and --array; prints a usage
+// error and returns nothing for anything else.
+std::optional<OrderPrinter::Format> PrinterFormat(const FlagParser& flags);
+
+// The creation-time query of --status (repeatable), --created-after,
+// --created-before and --limit; prints a usage error and returns nothing
+// when one is malformed.
+std::optional<CreatedQuery> CreatedQueryFromFlags(const FlagParser& flags);
+
+// Runs `query` over the store in args.db (opened for reading, honouring
+// --verbose) and prints its orders; returns the exit code.
+int PrintQuery(const Args& args, const FlagParser& flags,
+               std::string_view command, const CreatedQuery& query,
+               OrderPrinter::Format format);
+
 // The subcommands: each takes its arguments and returns the exit code.
 int Import(const Args& args);
 int Get(const Args& args);
@@ -91,6 +130,8 @@ int Stats(const Args& args);
 int Verify(const Args& args);
 int Generate(const Args& args);
 int Serve(const Args& args);
+int List(const Args& args);
+int Reconcile(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -99,6 +140,8 @@ extern const char kStatsHelp[];
 extern const char kVerifyHelp[];
 extern const char kGenerateHelp[];
 extern const char kServeHelp[];
+extern const char kListHelp[];
+extern const char kReconcileHelp[];
 
 }  // namespace orderstore::tool
 

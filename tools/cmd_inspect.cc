@@ -24,62 +24,6 @@ namespace {
   "              started is seen)\n"                                          \
   "  --db DIR    the store (default: $ORDERSTORE_DB, else ./orderstore.db)\n"
 
-// Writes `text` to stdout; false when stdout is gone (e.g. a closed pipe).
-bool Emit(const std::string& text) {
-  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
-}
-
-// Which orders `dump` prints. Until dump uses the creation-time index (a
-// later issue), it filters while scanning.
-struct DumpFilter {
-  std::vector<OrderStatus> statuses;  // empty: any
-  std::optional<Timestamp> created_from;   // inclusive
-  std::optional<Timestamp> created_until;  // exclusive
-
-  bool Matches(OrderView order) const {
-    if (!statuses.empty()) {
-      bool found = false;
-      for (OrderStatus s : statuses) found = found || s == order.status();
-      if (!found) return false;
-    }
-    const Timestamp created = order.create_time();
-    // An unset create_time counts as earlier than every set time.
-    if (created_from &&
-        (!created.is_set() || InstantBefore(created, *created_from))) {
-      return false;
-    }
-    if (created_until && created.is_set() &&
-        !InstantBefore(created, *created_until)) {
-      return false;
-    }
-    return true;
-  }
-};
-
-void AppendPadded(std::string_view text, size_t width, bool right,
-                  std::string* out) {
-  const size_t pad = text.size() < width ? width - text.size() : 0;
-  if (right) out->append(pad, ' ');
-  out->append(text);
-  if (!right) out->append(pad, ' ');
-}
-
-// One aligned row of `dump --format table`.
-void AppendTableRow(OrderView order, std::string* out) {
-  std::string fee, c_fee;
-  AppendJsonNumber(order.fee(), &fee);
-  AppendJsonNumber(order.c_fee(), &c_fee);
-  AppendPadded(order.hash().ToHex(), 34, false, out);
-  AppendPadded(ToString(order.status()), 10, false, out);
-  AppendPadded(fee, 12, true, out);
-  out->append("  ");
-  AppendPadded(c_fee, 12, true, out);
-  out->append("  ");
-  AppendPadded(FormatTimestamp(order.create_time()), 36, false, out);
-  AppendPadded(std::to_string(order.items().size()), 5, true, out);
-  out->append("\n");
-}
-
 // Counts indexed by an enum's values, as a JSON object
 // ({"new":3,"paid":1,...}) or as text ("new 3 paid 1 ...").
 template <typename Enum, size_t N>
@@ -107,11 +51,14 @@ void AppendCounts(const std::array<uint64_t, N>& counts, bool json,
 
 const char kDumpHelp[] = R"(usage: orderstore [--db DIR] dump [--status S]... [--created-after T]
                                   [--created-before T] [--limit N]
-                                  [--format json|table] [--verbose]
+                                  [--format json|table] [--array] [--verbose]
 
 Prints every order in key order (the order of the hashes), as JSON Lines of
 bare order objects (the "data" of a detail response), from one consistent
 snapshot. Output of dump imports back with `orderstore import -`.
+With --status or a --created-* filter, dump reads the creation-time indexes
+instead of scanning, and prints the matching orders oldest first (as
+`orderstore list` does).
 
   --status S           only orders in status S (new, paid, canceled,
                        complete, refund); repeat for several
@@ -123,6 +70,8 @@ snapshot. Output of dump imports back with `orderstore import -`.
   --limit N            stop after N orders (0: no limit, the default)
   --format table       an aligned table for a person (hash, status, fee,
                        c_fee, created, items) instead of JSON
+  --array              one response {"data":[...],"request_id":"..."} holding
+                       every order, instead of JSON Lines
 )" ORDERSTORE_STORE_FLAGS R"(
 Exit: 0 printed (also when nothing matched), 2 usage error, 4 store error
 (e.g. a damaged record: the orders before it are printed; run verify).
@@ -130,78 +79,41 @@ Exit: 0 printed (also when nothing matched), 2 usage error, 4 store error
 
 int Dump(const Args& args) {
   FlagParser flags("dump", args.words);
-  if (!flags.Parse({"--verbose"}, {"--status", "--created-after",
-                                   "--created-before", "--limit", "--format"})) {
+  if (!flags.Parse({"--verbose", "--array"},
+                   {"--status", "--created-after", "--created-before",
+                    "--limit", "--format"})) {
     return kExitUsage;
   }
   if (!flags.operands().empty()) {
     return flags.UsageError("unexpected argument " + flags.operands()[0]);
   }
-  DumpFilter filter;
-  for (const std::string& text : flags.Values("--status")) {
-    Result<OrderStatus> status = ParseOrderStatus(text);
-    if (!status.ok()) return flags.UsageError("--status: " + status.status().message());
-    filter.statuses.push_back(*status);
-  }
-  for (const char* name : {"--created-after", "--created-before"}) {
-    std::optional<std::string> text = flags.Value(name);
-    if (!text) continue;
-    Result<Timestamp> t = ParseTimestamp(*text);
-    if (!t.ok()) return flags.UsageError(std::string(name) + ": " + t.status().message());
-    (std::string_view(name) == "--created-after" ? filter.created_from
-                                                 : filter.created_until) = *t;
-  }
-  std::optional<uint64_t> limit = flags.Count("--limit", 0);
-  if (!limit) return kExitUsage;
-  const std::string format = flags.Value("--format").value_or("json");
-  if (format != "json" && format != "table") {
-    return flags.UsageError("--format is json or table, not \"" + format + "\"");
-  }
-  const bool table = format == "table";
+  std::optional<CreatedQuery> query = CreatedQueryFromFlags(flags);
+  if (!query) return kExitUsage;
+  std::optional<OrderPrinter::Format> format = PrinterFormat(flags);
+  if (!format) return kExitUsage;
+  const bool filtered = !query->statuses.empty() || query->from || query->to;
+  if (filtered) return PrintQuery(args, flags, "dump", *query, *format);
 
   OpenedStore opened = OpenForReading(args.db, "dump", flags.Has("--verbose"));
   if (!opened.store) return opened.exit_code;
   ReadOptions read;
   read.fill_cache = false;
   std::unique_ptr<Iterator> it = opened.store->NewIterator(read);
-
-  std::string out;
-  if (table) {
-    AppendPadded("HASH", 34, false, &out);
-    AppendPadded("STATUS", 10, false, &out);
-    AppendPadded("FEE", 12, true, &out);
-    out.append("  ");
-    AppendPadded("C_FEE", 12, true, &out);
-    out.append("  ");
-    AppendPadded("CREATED", 36, false, &out);
-    out.append("ITEMS\n");
-  }
+  OrderPrinter printer(*format);
   uint64_t printed = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (*limit != 0 && printed == *limit) break;
+    if (query->limit != 0 && printed == query->limit) break;
     Result<OrderView> order = it->view();
     if (!order.ok()) {
-      Emit(out);
-      std::fflush(stdout);
+      printer.Finish();
       PrintError("dump", order.status().message() +
                              " (run 'orderstore verify' for every problem)");
       return kExitStoreError;
     }
-    if (!filter.Matches(*order)) continue;
-    if (table) {
-      AppendTableRow(*order, &out);
-    } else {
-      AppendOrderJson(*order, &out);
-      out += '\n';
-    }
+    if (!printer.Print(*order)) return kExitOk;  // the reader went away
     ++printed;
-    if (out.size() >= (1 << 20)) {
-      if (!Emit(out)) return kExitOk;  // the reader went away: not an error
-      out.clear();
-    }
   }
-  Emit(out);
-  std::fflush(stdout);
+  printer.Finish();
   if (Status s = it->status(); !s.ok()) {
     PrintError("dump", s.message());
     return kExitStoreError;
@@ -326,9 +238,12 @@ const char kVerifyHelp[] = R"(usage: orderstore [--db DIR] verify [--verbose]
 Reads every stored record from one consistent snapshot and checks it: the
 FlatBuffers verifier, the key equals the record's "order" field, and the
 rules every valid order obeys (every time valid, statuses known, money
-finite and not negative). Prints one line per problem on stdout, starting
-with the order's hash ("order <hash>: ..."), then how many records it
-checked: "checked N records: M problems".
+finite and not negative). Then checks the secondary indexes both ways: every
+order has each index entry it derives, and every entry points at an order
+that derives it. Prints one line per problem on stdout, naming the order's
+hash ("order <hash>: ...", "idx_created entry points at missing order
+<hash>"), then how many records it checked: "checked N records: M
+problems".
 )" ORDERSTORE_STORE_FLAGS R"(
 Exit: 0 no problem, 2 usage error, 4 some problem (or the store cannot be
 read).
@@ -356,6 +271,16 @@ int Verify(const Args& args) {
     out += '\n';
   }
   Status scan = it->status();
+  // The indexes, both ways: every order has its entries, every entry
+  // points at an order that derives it.
+  if (scan.ok()) {
+    Result<size_t> indexed = opened.store->CheckIndexes([&](const Status& s) {
+      ++problems;
+      out += s.message();
+      out += '\n';
+    });
+    if (!indexed.ok()) scan = indexed.status();
+  }
   out += "checked " + std::to_string(checked) + " records: " +
          std::to_string(problems) + (problems == 1 ? " problem\n" : " problems\n");
   Emit(out);

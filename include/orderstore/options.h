@@ -44,6 +44,7 @@ struct Options {
   // including overhead), pinned in place. A hot Get that hits it costs well
   // under a microsecond and allocates nothing, against ~3-4 us through the
   // block cache. Set it to hold your working set; 0 turns it off.
+  // Not used when read_only is set (RocksDB's row cache misreads there).
   size_t row_cache_bytes = 256 << 20;
 
   // Memory for RocksDB's block cache: uncompressed 4 KiB blocks, used by
