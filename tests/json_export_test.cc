@@ -24,42 +24,8 @@
 namespace orderstore {
 namespace {
 
-Timestamp Time(const char* text) {
-  Result<Timestamp> t = ParseTimestamp(text);
-  EXPECT_TRUE(t.ok()) << text << ": " << t.status().ToString();
-  return t.ok() ? *t : Timestamp{};
-}
-
-OrderItem ExampleItem(const char* type, const char* id, double price) {
-  OrderItem item;
-  item.order_type = "create";
-  item.resource_type = type;
-  item.resource_id = id;
-  item.region = "cn-qingdao";
-  item.price = price;
-  item.status = ItemStatus::kSuccess;
-  item.life_start_time = Time("2020-09-17T14:59:07Z");
-  item.life_expire_time = Time("2020-10-18T00:00:00Z");
-  return item;
-}
-
-// The source document's example, as an owned order.
-Order ExampleOrder() {
-  Order order;
-  Result<OrderHash> hash = OrderHash::Parse("602892b7b500000eed4190e932000000");
-  EXPECT_TRUE(hash.ok());
-  if (hash.ok()) order.hash = *hash;
-  order.fee = 29.55;
-  order.c_fee = 29.55;
-  order.create_time = Time("2020-09-16T11:57:18Z");
-  order.pay_time = Time("2020-09-17T14:58:22Z");
-  order.cancel_time = Timestamp::Unset();
-  order.expire_time = Time("2020-09-23T19:57:18+08:00");
-  order.status = OrderStatus::kComplete;
-  order.items.push_back(ExampleItem("instance", "i-xxxx", 16.25));
-  order.items.push_back(ExampleItem("disk", "d-xxxx", 13.3));
-  return order;
-}
+using testing::ExampleOrder;
+using testing::Time;
 
 constexpr char kExampleId[] = "TRBUBYEtcQWEg18W";
 
