@@ -51,4 +51,40 @@ std::vector<IndexEntry> IndexEntriesOf(OrderView order) {
   return entries;
 }
 
+bool Derives(OrderView order, Index index, std::string_view key) {
+  const OrderHash hash = order.hash();
+  if (key.size() < OrderHash::kSize ||
+      key.substr(key.size() - OrderHash::kSize) != hash.AsKey()) {
+    return false;
+  }
+  std::string_view rest = key.substr(0, key.size() - OrderHash::kSize);
+  switch (index) {
+    case Index::kStatusCreated:
+      if (rest.empty() || rest[0] != static_cast<char>(order.status())) {
+        return false;
+      }
+      rest.remove_prefix(1);
+      [[fallthrough]];
+    case Index::kCreated: {
+      std::string time;
+      time.reserve(kTimeKeySize);  // fits the small-string buffer: no allocation
+      AppendTimeKey(order.create_time(), &time);
+      return rest == time;
+    }
+    case Index::kResource: {
+      // rest = length (4 bytes, big-endian) + resource_id
+      if (rest.size() < 4) return false;
+      const std::string_view id = rest.substr(4);
+      uint32_t length = 0;
+      for (int i = 0; i < 4; ++i) length = length << 8 | static_cast<uint8_t>(rest[i]);
+      if (length != id.size()) return false;
+      for (OrderItemView item : order.items()) {
+        if (item.resource_id() == id) return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
 }  // namespace orderstore::internal

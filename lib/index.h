@@ -45,6 +45,11 @@ void AppendTimeKey(const Timestamp& t, std::string* out);
 // gives one entry).
 std::vector<IndexEntry> IndexEntriesOf(OrderView order);
 
+// Whether `order` derives the entry `key` of `index` (the same as finding
+// it among IndexEntriesOf(order), without building them: queries ask this
+// for every order they yield).
+bool Derives(OrderView order, Index index, std::string_view key);
+
 // The key prefix of the resource index for `resource_id`.
 std::string ResourcePrefix(std::string_view resource_id);
 

@@ -19,6 +19,7 @@ namespace orderstore {
 
 using internal::AsView;
 using internal::FromRocks;
+using internal::Derives;
 using internal::Index;
 using internal::KeyOf;
 
@@ -62,13 +63,6 @@ Result<std::string> ParseCursor(std::string_view cursor, size_t size) {
     return Status::InvalidArgument("malformed cursor " + internal::Quote(cursor));
   }
   return bytes;
-}
-
-bool Derives(OrderView order, Index index, std::string_view key) {
-  for (const internal::IndexEntry& e : internal::IndexEntriesOf(order)) {
-    if (e.index == index && e.key == key) return true;
-  }
-  return false;
 }
 
 // One range of one index: keys in [lower, upper), all starting with

@@ -370,3 +370,33 @@ TEST_F(QueryTest, StoreWrittenWithoutIndexesGetsThemOnOpen) {
 
 }  // namespace
 }  // namespace orderstore
+
+namespace orderstore {
+namespace {
+
+// Derives answers exactly what searching IndexEntriesOf would.
+TEST(DerivesTest, AgreesWithTheEntriesAnOrderDerives) {
+  for (uint64_t i = 0; i < 200; ++i) {
+    Order order = GenerateOrder(kSeed, i);
+    std::string record = internal::EncodeRecord(order);
+    OrderView view = *VerifyRecord(record);
+    Order other = GenerateOrder(kSeed, i + 1000);
+    std::string other_record = internal::EncodeRecord(other);
+    OrderView other_view = *VerifyRecord(other_record);
+    for (const internal::IndexEntry& e : internal::IndexEntriesOf(view)) {
+      EXPECT_TRUE(internal::Derives(view, e.index, e.key));
+      EXPECT_FALSE(internal::Derives(other_view, e.index, e.key));
+      for (size_t cut : {size_t{1}, size_t{17}}) {
+        if (e.key.size() > cut) {
+          EXPECT_FALSE(internal::Derives(view, e.index, e.key.substr(cut)));
+        }
+      }
+      std::string changed = e.key;
+      changed[0] ^= 1;
+      EXPECT_FALSE(internal::Derives(view, e.index, changed));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace orderstore
