@@ -94,18 +94,7 @@ TEST(LifecycleTest, RefusedChangesNameBothStatesAndChangeNothing) {
   EXPECT_NE(s.message().find("items[2]"), std::string::npos);
 }
 
-class StoreLifecycleTest : public testing::TempDirTest {
- protected:
-  void SetUp() override {
-    TempDirTest::SetUp();
-    auto store = Store::Open(Options(), Path("db"));
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    write_.sync = false;
-  }
-  std::unique_ptr<Store> store_;
-  WriteOptions write_;
-};
+using StoreLifecycleTest = testing::StoreTest;
 
 TEST_F(StoreLifecycleTest, UpdateAppliesAndMovesTheOrderInTheStatusIndex) {
   Order order = ExampleOrder();

@@ -23,17 +23,8 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-class RoundTripTest : public testing::TempDirTest {
+class RoundTripTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    TempDirTest::SetUp();
-    auto store = Store::Open(Options(), Path("db"));
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    write_.sync = false;
-  }
-  std::unique_ptr<Store> store_;
-  WriteOptions write_;
   OrderParser parser_;
 };
 

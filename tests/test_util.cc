@@ -25,6 +25,14 @@ void TempDirTest::SetUp() {
 
 void TempDirTest::TearDown() { std::filesystem::remove_all(dir_); }
 
+void StoreTest::SetUp() {
+  TempDirTest::SetUp();
+  write_.sync = false;
+  Result<std::unique_ptr<Store>> store = Store::Open(Options(), Path("db"));
+  ASSERT_OK(store);
+  store_ = std::move(store).value();
+}
+
 namespace {
 
 std::string Slurp(const std::filesystem::path& path) {

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "orderstore/order.h"
+#include "orderstore/store.h"
 #include "orderstore/status.h"
 
 namespace orderstore::testing {
@@ -47,6 +49,15 @@ inline constexpr char kExampleCompact[] =
     R"("resource_type":"disk","resource_id":"d-xxxx","region":"cn-qingdao",)"
     R"("price":13.3,"status":"success","life_start_time":"2020-09-17T14:59:07Z",)"
     R"("life_expire_time":"2020-10-18T00:00:00Z"}]},"request_id":"TRBUBYEtcQWEg18W"})";
+
+// A TempDirTest with a store open in it ("db") and unsynced write options:
+// these tests never crash the machine, so they need not pay for fsync.
+class StoreTest : public TempDirTest {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<Store> store_;
+  WriteOptions write_;
+};
 
 // What a run of the real `orderstore` binary printed and returned.
 struct ToolRun {
