@@ -24,10 +24,15 @@ for step in "${steps[@]}"; do
         -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize=alignment -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
         >/dev/null
       cmake --build build-asan -j"$jobs"
+      # Two kinds of test do not apply here: package.* build an
+      # uninstrumented consumer against the instrumented library (it cannot
+      # link), and the serve fuzz's flat-memory check measures RSS, which
+      # ASan's quarantine of freed memory inflates by design.
       (cd build-asan &&
         ASAN_OPTIONS=abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j"$jobs" --timeout 1200)
+        ctest --output-on-failure -j"$jobs" --timeout 1200 \
+          -E '^package\.|ServeSurvivesRequestFuzzingWithFlatMemory')
       ;;
     tsan)
       cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
