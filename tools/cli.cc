@@ -220,21 +220,4 @@ bool OrderPrinter::Finish() {
   return written;
 }
 
-std::optional<OrderPrinter::Format> PrinterFormat(const FlagParser& flags) {
-  const std::string format = flags.Value("--format").value_or("json");
-  if (format != "json" && format != "table") {
-    flags.UsageError("--format is json or table, not \"" + format + "\"");
-    return std::nullopt;
-  }
-  if (format == "table") {
-    if (flags.Has("--array")) {
-      flags.UsageError("--array writes JSON; it does not go with --format table");
-      return std::nullopt;
-    }
-    return OrderPrinter::Format::kTable;
-  }
-  return flags.Has("--array") ? OrderPrinter::Format::kArray
-                              : OrderPrinter::Format::kJsonLines;
-}
-
 }  // namespace orderstore::tool

@@ -107,14 +107,15 @@ class OrderPrinter {
   std::optional<ListResponseWriter> list_;
 };
 
-// The output format from --format json|table and --array; prints a usage
-// error and returns nothing for anything else.
-std::optional<OrderPrinter::Format> PrinterFormat(const FlagParser& flags);
-
-// The creation-time query of --status (repeatable), --created-after,
-// --created-before and --limit; prints a usage error and returns nothing
-// when one is malformed.
-std::optional<CreatedQuery> CreatedQueryFromFlags(const FlagParser& flags);
+// What dump and list share: the creation-time query (--status, repeatable,
+// --created-after, --created-before, --limit) and the output format
+// (--format json|table, --array). Prints a usage error and returns nothing
+// when one is malformed or an operand was given.
+struct Listing {
+  CreatedQuery query;
+  OrderPrinter::Format format;
+};
+std::optional<Listing> ListingFromFlags(const FlagParser& flags);
 
 // Runs `query` over the store in args.db (opened for reading, honouring
 // --verbose) and prints its orders; returns the exit code.

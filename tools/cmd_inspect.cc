@@ -84,25 +84,22 @@ int Dump(const Args& args) {
                     "--limit", "--format"})) {
     return kExitUsage;
   }
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
-  }
-  std::optional<CreatedQuery> query = CreatedQueryFromFlags(flags);
-  if (!query) return kExitUsage;
-  std::optional<OrderPrinter::Format> format = PrinterFormat(flags);
-  if (!format) return kExitUsage;
-  const bool filtered = !query->statuses.empty() || query->from || query->to;
-  if (filtered) return PrintQuery(args, flags, "dump", *query, *format);
+  std::optional<Listing> listing = ListingFromFlags(flags);
+  if (!listing) return kExitUsage;
+  const CreatedQuery& query = listing->query;
+  const OrderPrinter::Format format = listing->format;
+  const bool filtered = !query.statuses.empty() || query.from || query.to;
+  if (filtered) return PrintQuery(args, flags, "dump", query, format);
 
   OpenedStore opened = OpenForReading(args.db, "dump", flags.Has("--verbose"));
   if (!opened.store) return opened.exit_code;
   ReadOptions read;
   read.fill_cache = false;
   std::unique_ptr<Iterator> it = opened.store->NewIterator(read);
-  OrderPrinter printer(*format);
+  OrderPrinter printer(format);
   uint64_t printed = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (query->limit != 0 && printed == query->limit) break;
+    if (query.limit != 0 && printed == query.limit) break;
     Result<OrderView> order = it->view();
     if (!order.ok()) {
       printer.Finish();

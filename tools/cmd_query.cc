@@ -34,8 +34,25 @@ int PrintOrders(QueryIterator& it, std::string_view command,
   return kExitOk;
 }
 
-}  // namespace
+// The --format and --array flags.
+std::optional<OrderPrinter::Format> PrinterFormat(const FlagParser& flags) {
+  const std::string format = flags.Value("--format").value_or("json");
+  if (format != "json" && format != "table") {
+    flags.UsageError("--format is json or table, not \"" + format + "\"");
+    return std::nullopt;
+  }
+  if (format == "table") {
+    if (flags.Has("--array")) {
+      flags.UsageError("--array writes JSON; it does not go with --format table");
+      return std::nullopt;
+    }
+    return OrderPrinter::Format::kTable;
+  }
+  return flags.Has("--array") ? OrderPrinter::Format::kArray
+                              : OrderPrinter::Format::kJsonLines;
+}
 
+// The --status, --created-* and --limit flags as a query.
 std::optional<CreatedQuery> CreatedQueryFromFlags(const FlagParser& flags) {
   CreatedQuery query;
   for (const std::string& text : flags.Values("--status")) {
@@ -60,6 +77,20 @@ std::optional<CreatedQuery> CreatedQueryFromFlags(const FlagParser& flags) {
   if (!limit) return std::nullopt;
   query.limit = *limit;
   return query;
+}
+
+}  // namespace
+
+std::optional<Listing> ListingFromFlags(const FlagParser& flags) {
+  if (!flags.operands().empty()) {
+    flags.UsageError("unexpected argument " + flags.operands()[0]);
+    return std::nullopt;
+  }
+  std::optional<CreatedQuery> query = CreatedQueryFromFlags(flags);
+  if (!query) return std::nullopt;
+  std::optional<OrderPrinter::Format> format = PrinterFormat(flags);
+  if (!format) return std::nullopt;
+  return Listing{*std::move(query), *format};
 }
 
 int PrintQuery(const Args& args, const FlagParser& flags,
@@ -115,32 +146,29 @@ int List(const Args& args) {
                     "--limit", "--format", "--resource", "--cursor"})) {
     return kExitUsage;
   }
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
-  }
-  std::optional<CreatedQuery> query = CreatedQueryFromFlags(flags);
-  if (!query) return kExitUsage;
-  std::optional<OrderPrinter::Format> format = PrinterFormat(flags);
-  if (!format) return kExitUsage;
-  query->newest_first = flags.Has("--newest-first");
-  query->cursor = flags.Value("--cursor").value_or("");
+  std::optional<Listing> listing = ListingFromFlags(flags);
+  if (!listing) return kExitUsage;
+  CreatedQuery& query = listing->query;
+  const OrderPrinter::Format format = listing->format;
+  query.newest_first = flags.Has("--newest-first");
+  query.cursor = flags.Value("--cursor").value_or("");
 
   std::optional<std::string> resource = flags.Value("--resource");
-  if (!resource) return PrintQuery(args, flags, "list", *query, *format);
-  if (!query->statuses.empty() || query->from || query->to ||
-      query->newest_first) {
+  if (!resource) return PrintQuery(args, flags, "list", query, format);
+  if (!query.statuses.empty() || query.from || query.to ||
+      query.newest_first) {
     return flags.UsageError(
         "--resource does not go with --status, --created-* or --newest-first");
   }
   OpenedStore opened = OpenForReading(args.db, "list", flags.Has("--verbose"));
   if (!opened.store) return opened.exit_code;
-  ResourceQuery by_resource{*resource, query->limit, query->cursor};
+  ResourceQuery by_resource{*resource, query.limit, query.cursor};
   auto it = opened.store->QueryResource(ReadOptions(), by_resource);
   if (!it.ok()) {
     PrintError("list", it.status().message());
     return it.status().IsInvalidArgument() ? kExitUsage : kExitStoreError;
   }
-  return PrintOrders(**it, "list", *format, /*print_cursor=*/true);
+  return PrintOrders(**it, "list", format, /*print_cursor=*/true);
 }
 
 // ------------------------------------------------------------- reconcile
