@@ -39,27 +39,11 @@ std::string PrefixSuccessor(std::string prefix) {
   return prefix;
 }
 
-std::string ToHexText(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : bytes) {
-    hex += kDigits[c >> 4];
-    hex += kDigits[c & 0xf];
-  }
-  return hex;
-}
-
 // Parses a cursor: the hex of a `size`-byte key suffix.
 Result<std::string> ParseCursor(std::string_view cursor, size_t size) {
-  std::string bytes;
-  bool valid = cursor.size() == 2 * size;
-  for (size_t i = 0; valid && i < size; ++i) {
-    Result<OrderHash> pair = OrderHash::Parse(
-        std::string(cursor.substr(2 * i, 2)) + std::string(30, '0'));
-    valid = pair.ok();
-    if (valid) bytes.push_back(static_cast<char>(pair->bytes()[0]));
-  }
-  if (!valid) {
+  std::string bytes(size, '\0');
+  if (cursor.size() != 2 * size ||
+      !internal::DecodeHex(cursor, reinterpret_cast<uint8_t*>(bytes.data()))) {
     return Status::InvalidArgument("malformed cursor " + internal::Quote(cursor));
   }
   return bytes;
@@ -139,7 +123,7 @@ class IndexQuery final : public QueryIterator {
 
   std::string cursor() const override {
     if (exhausted_ || last_suffix_.empty()) return "";
-    return ToHexText(last_suffix_);
+    return internal::EncodeHex(last_suffix_);
   }
 
  private:
@@ -362,7 +346,7 @@ Result<size_t> Store::CheckIndexes(
       std::string_view key = AsView(entries->key());
       if (key.size() < OrderHash::kSize) {
         problem(Status::Corruption(std::string(FamilyName(index)) +
-                                   ": malformed key " + ToHexText(key)));
+                                   ": malformed key " + internal::EncodeHex(key)));
         continue;
       }
       std::array<uint8_t, OrderHash::kSize> bytes;

@@ -10,6 +10,43 @@ bool IsValidUtf8(std::string_view text) {
   return simdjson::validate_utf8(text.data(), text.size());
 }
 
+namespace {
+
+// The value of hex digit `c`, or -1.
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+void EncodeHex(std::string_view bytes, char* out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned char byte : bytes) {
+    *out++ = kDigits[byte >> 4];
+    *out++ = kDigits[byte & 0xf];
+  }
+}
+
+std::string EncodeHex(std::string_view bytes) {
+  std::string hex(2 * bytes.size(), '\0');
+  EncodeHex(bytes, hex.data());
+  return hex;
+}
+
+bool DecodeHex(std::string_view hex, uint8_t* out) {
+  if (hex.size() % 2 != 0) return false;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int high = HexValue(hex[i]);
+    const int low = HexValue(hex[i + 1]);
+    if (high < 0 || low < 0) return false;
+    *out++ = static_cast<uint8_t>(high << 4 | low);
+  }
+  return true;
+}
+
 std::string Quote(std::string_view text) {
   constexpr size_t kMaxQuoted = 64;
   std::string out;

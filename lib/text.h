@@ -2,6 +2,7 @@
 #ifndef ORDERSTORE_LIB_TEXT_H_
 #define ORDERSTORE_LIB_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,14 @@ namespace orderstore::internal {
 
 // True if `text` is valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(std::string_view text);
+
+// Writes the 2 * bytes.size() lower-case hex digits of `bytes` to out[0..).
+void EncodeHex(std::string_view bytes, char* out);
+std::string EncodeHex(std::string_view bytes);
+
+// Decodes hex digits (either case) into out[0 .. hex.size() / 2). False,
+// with *out unspecified, when `hex` has odd length or a non-hex character.
+bool DecodeHex(std::string_view hex, uint8_t* out);
 
 // `text` as a JSON string literal for an error message, quotes included;
 // text over 64 bytes is cut there and marked with "...", so that a huge
