@@ -20,7 +20,11 @@ for step in "${steps[@]}"; do
       # not the verifier's and accessors' member calls on a Vector, which
       # UBSan then reports (verifier.h:167) on every unaligned value; GCC's
       # UBSan ignores runtime suppressions for non-recoverable checks.
+      # -O1 -g1 (line tables, enough for the reports' stacks) rather than
+      # -O2 -g: the whole suite's build is most of CI's time, and this
+      # halves a file's compile time under ASan (lib/http.cc: 7.1 s -> 3.6 s).
       cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
         -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize=alignment -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
         >/dev/null
       cmake --build build-asan -j"$jobs"
