@@ -451,6 +451,26 @@ TEST(JsonStringTest, InvalidUtf8BecomesReplacementPerByte) {
   }
 }
 
+// Plain text is checked and copied 8 bytes at a time, the last word
+// overlapping: every byte value at every position of every length up to a
+// few words must be written exactly as on its own.
+TEST(JsonStringTest, EveryByteAtEveryPositionOfShortStrings) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string alone = Quoted(std::string(1, static_cast<char>(c)));
+    const std::string_view escaped(alone.data() + 1, alone.size() - 2);
+    for (size_t size = 1; size <= 26; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string in(size, 'a' + at % 26);
+        in[at] = static_cast<char>(c);
+        const std::string want = "\"" + in.substr(0, at) + std::string(escaped) +
+                                 in.substr(at + 1) + "\"";
+        ASSERT_EQ(Quoted(in), want) << "byte " << c << " at " << at << " of "
+                                    << size;
+      }
+    }
+  }
+}
+
 TEST(JsonStringTest, LongMixedTextKeepsEveryRun) {
   std::string in, want = "\"";
   for (int i = 0; i < 100; ++i) {
