@@ -115,26 +115,35 @@ struct CivilDate {
 };
 
 // The Gregorian date `days_since_0000_03_01` days after 0000-03-01, for
-// dates from 1400 to 9999 (Hinnant's civil_from_days, with the era and sign
-// handling dropped: within that range every quantity is a small unsigned
-// number, so each division by a constant compiles to a multiply and a shift).
-// Counting from March puts the leap day at the end of a year. The formatter
-// runs this for every set time of every exported order; time_test.cc checks
-// it against an independent calendar on every day of the range.
+// dates from 1400 to 9999. Counting from March puts the leap day at the end
+// of a year. This is Neri and Schneider's form of the calendar arithmetic
+// ("Euclidean affine functions and their application to calendar
+// algorithms", 2022): every quantity is a small unsigned number, and the
+// remainders come out of the same multiplications as the quotients, so the
+// chain of dependent multiplies is short. The formatter runs it for every
+// set time of every exported order; time_test.cc checks it against an
+// independent calendar on every day of the range.
 CivilDate CivilFromDays(uint32_t days_since_0000_03_01) {
-  // 400 years are 146097 days, a century 36524 days (the fourth one day
-  // more), 4 years 1461 days; "4 * n + 3" puts that extra day last.
+  // 400 years are 146097 days and a century 36524 (the fourth one a day
+  // more): "4n + 3" puts that extra day last.
   const uint32_t n = 4 * days_since_0000_03_01 + 3;
   const uint32_t century = n / 146097;
-  const uint32_t day_of_century = n % 146097 / 4;
-  const uint32_t m = 4 * day_of_century + 3;
-  const uint32_t year_of_century = m / 1461;
-  const uint32_t day_of_year = m % 1461 / 4;  // 0 = March 1st
-  const uint32_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+  // Within the century, 4 years are 1461 days, the leap day last: with
+  // 2^32 / 1461 ~ 2939745, the high half of one product is the year of the
+  // century and the low half its fraction, which gives the day of the year.
+  const uint64_t product = uint64_t{2939745} * (n % 146097 | 3);
+  const auto year_of_century = static_cast<uint32_t>(product >> 32);
+  const uint32_t day_of_year =
+      static_cast<uint32_t>(product) / 2939745 / 4;  // 0 = March 1st
+  // Months of 31, 30, 31, 30, 31 days from March on: the month is the high
+  // half of one affine function of the day, the day its low half.
+  const uint32_t month_and_day = 2141 * day_of_year + 197913;
+  const uint32_t month = month_and_day >> 16;  // 3 (March) to 14 (February)
+  const bool january_or_february = day_of_year >= 306;
   CivilDate date;
-  date.day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-  date.month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  date.year = 100 * century + year_of_century + (date.month <= 2);
+  date.day = (month_and_day & 0xFFFF) / 2141 + 1;
+  date.month = january_or_february ? month - 12 : month;
+  date.year = 100 * century + year_of_century + january_or_february;
   return date;
 }
 
