@@ -51,8 +51,9 @@ inline char* WriteFractionDigits(uint32_t value, int width, char* out) {
   // value != 0, so at most 8 zeros: dropped 8, 4, 2 and 1 at a time.
   int zeros = 0;
   const auto drop = [&](uint32_t unit, int digits) {
-    const bool divisible = value % unit == 0;
-    value = divisible ? value / unit : value;
+    const uint32_t quotient = value / unit;  // a multiply, not a branch
+    const bool divisible = quotient * unit == value;
+    value = divisible ? quotient : value;
     zeros += divisible ? digits : 0;
   };
   drop(100'000'000, 8);

@@ -348,12 +348,12 @@ class Writer {
   char* Open(char* p, char c) {
     p = Room(p, 1);
     *p++ = c;
-    ++depth_;
+    if (kPretty) ++depth_;
     return p;
   }
   // '}' or ']' on its own line (pretty), one level up.
   char* Close(char* p, char c) {
-    --depth_;
+    if (kPretty) --depth_;
     p = Room(p, MaxLineBreak() + 1);
     p = LineBreak(p);
     *p++ = c;
@@ -438,7 +438,7 @@ class Writer {
   std::string* out_;
   char* end_;  // of the room made so far
   char* start_;
-  int depth_;
+  int depth_;  // pretty only
 };
 
 // The order is read straight from its FlatBuffers table (view_tables.h):
