@@ -14,6 +14,9 @@
 #include <string_view>
 #include <thread>
 
+#include "lib/digits.h"
+#include "lib/text.h"
+#include "lib/view_tables.h"
 #include "orderstore/order.h"
 #include "orderstore/order_view.h"
 
@@ -31,12 +34,55 @@ constexpr std::array<bool, 256> MakeAsciiSafe() {
 }
 constexpr std::array<bool, 256> kAsciiSafe = MakeAsciiSafe();
 
-// True if `text` is written as it is between quotes (the common case).
-bool NeedsNoEscape(std::string_view text) {
-  for (char c : text) {
-    if (!kAsciiSafe[static_cast<unsigned char>(c)]) return false;
+// True if any byte of `word` (8 bytes of a string) is not written as it is:
+// a control character, '"', '\\', or a byte >= 0x80 (which needs the UTF-8
+// check). (x - 0x0101..01 * n) & ~x & 0x8080..80 is nonzero exactly when some
+// byte of x is below n, for n <= 0x80 (a borrow only ever sets a high bit
+// above a byte that is itself below n).
+inline bool AnyByteNeedsCare(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHighBits = kOnes * 0x80;
+  const auto any_below = [](uint64_t x, uint64_t n) {
+    return (x - kOnes * n) & ~x;
+  };
+  return ((word | any_below(word, 0x20) | any_below(word ^ (kOnes * '"'), 1) |
+           any_below(word ^ (kOnes * '\\'), 1)) &
+          kHighBits) != 0;
+}
+
+// Copies `text` to out[0, text.size()) and returns the end if every byte of
+// it is written as it is between quotes (the common case); otherwise returns
+// null, having written some of out[0, text.size()), for the caller to
+// escape. Checks and copies 8 bytes at a time, the last word overlapping the
+// one before, so that no byte outside `text` is read and none outside
+// out[0, text.size()) written.
+char* CopyIfPlain(std::string_view text, char* out) {
+  const char* s = text.data();
+  const size_t n = text.size();
+  if (n >= 8) {
+    uint64_t word;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&word, s + i, 8);
+      if (AnyByteNeedsCare(word)) return nullptr;
+      std::memcpy(out + i, &word, 8);
+    }
+    std::memcpy(&word, s + n - 8, 8);
+    if (AnyByteNeedsCare(word)) return nullptr;
+    std::memcpy(out + n - 8, &word, 8);
+  } else if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, s, 4);
+    std::memcpy(&tail, s + n - 4, 4);
+    if (AnyByteNeedsCare(uint64_t{head} << 32 | tail)) return nullptr;
+    std::memcpy(out, &head, 4);
+    std::memcpy(out + n - 4, &tail, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      if (!kAsciiSafe[static_cast<unsigned char>(s[i])]) return nullptr;
+      out[i] = s[i];
+    }
   }
-  return true;
+  return out + n;
 }
 
 // The length of the valid UTF-8 sequence starting at p[0] (>= 0x80), or 0 if
@@ -69,31 +115,98 @@ size_t Utf8SequenceLength(const unsigned char* p, size_t avail) {
   return len;
 }
 
-void AppendAsciiEscape(unsigned char c, std::string* out) {
+// The most bytes WriteString writes for `text`: quotes, and at most 6 bytes
+// per byte of text ("\u001f" for a control character, "\ufffd" for an
+// invalid byte, "\u2028" for its 3 bytes).
+size_t MaxStringSize(std::string_view text) { return 6 * text.size() + 2; }
+
+// Writes the escape of ASCII byte `c` (a control character, '"' or '\\')
+// and returns the end.
+char* WriteAsciiEscape(unsigned char c, char* p) {
+  *p++ = '\\';
   switch (c) {
     case '"':
-      out->append("\\\"", 2);
-      return;
     case '\\':
-      out->append("\\\\", 2);
-      return;
+      *p++ = static_cast<char>(c);
+      return p;
     case '\n':
-      out->append("\\n", 2);
-      return;
+      *p++ = 'n';
+      return p;
     case '\r':
-      out->append("\\r", 2);
-      return;
+      *p++ = 'r';
+      return p;
     case '\t':
-      out->append("\\t", 2);
-      return;
+      *p++ = 't';
+      return p;
     default: {
       // Other control characters, lower-case hex as Go writes them.
       static constexpr char kHex[] = "0123456789abcdef";
-      const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-      out->append(escape, 6);
-      return;
+      const char escape[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      std::memcpy(p, escape, 5);
+      return p + 5;
     }
   }
+}
+
+// The rest of WriteString for text that needs escaping (rare): writes
+// `text` after the opening quote at p, and the closing quote.
+[[gnu::noinline]] char* WriteEscapedString(std::string_view text, char* p) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  // Bytes that pass through unchanged (including valid multi-byte UTF-8) are
+  // copied in runs; only escapes interrupt a run.
+  size_t run = 0;
+  size_t i = 0;
+  auto flush_run = [&] {
+    if (i > run) std::memcpy(p, text.data() + run, i - run);
+    p += i - run;
+  };
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (kAsciiSafe[c]) {
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      flush_run();
+      p = WriteAsciiEscape(c, p);
+      run = ++i;
+      continue;
+    }
+    const size_t len = Utf8SequenceLength(s + i, n - i);
+    // U+2028 and U+2029 (E2 80 A8/A9) are escaped: line-oriented tools
+    // (and older JavaScript) treat them as line ends.
+    const bool line_separator =
+        len == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] & 0xFE) == 0xA8;
+    if (len != 0 && !line_separator) {
+      i += len;
+      continue;
+    }
+    flush_run();
+    if (len == 0) {
+      std::memcpy(p, "\\ufffd", 6);
+      i += 1;
+    } else {
+      std::memcpy(p, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+      i += 3;
+    }
+    p += 6;
+    run = i;
+  }
+  flush_run();
+  *p++ = '"';
+  return p;
+}
+
+// Writes `text` as a JSON string literal, quotes included, and returns the
+// end. REQUIRES: room for MaxStringSize(text) bytes at p.
+char* WriteString(std::string_view text, char* p) {
+  *p = '"';
+  if (char* end = CopyIfPlain(text, p + 1)) {
+    *end = '"';
+    return end + 1;
+  }
+  return WriteEscapedString(text, p + 1);
 }
 
 // ---- Numbers ---------------------------------------------------------------
@@ -102,45 +215,29 @@ void AppendAsciiEscape(unsigned char c, std::string* out) {
 // "-0.0000012345678901234567").
 constexpr size_t kMaxNumberSize = 32;
 
-// Fast path for amounts of money (few decimals; to_chars costs ~5x more).
-// Finds the smallest k <= 8 with an integer m such that m / 10^k == abs in
-// double arithmetic; then the decimal m·10^-k reads back as abs (m and 10^k
-// are exact, division and strtod both round correctly). Keeping
-// abs·10^k < 2^50 makes the spacing of doubles near abs far below 10^-k, so
-// for each k at most one m qualifies, rounding abs·10^k finds it, and the
-// smallest k gives the shortest digits: the same digits to_chars finds.
-// Writes them in plain form and returns the end, or null if there is no such
-// k. REQUIRES: abs >= 1e-6 (plain form).
+// Fast path for amounts of money: at most 8 decimals, below 2^50 / 10^8
+// (about 11 million). Then the doubles near abs are spaced far less than
+// 10^-8 apart, so at most one integer m has m / 10^8 == abs in double
+// arithmetic, rounding abs·10^8 finds it, and the decimal m·10^-8 reads back
+// as abs (m and 10^8 are exact; division and strtod both round correctly).
+// Any shorter decimal that reads back as abs is that same m with trailing
+// zeros dropped (m·10^-8 and it are the same number), so m's digits less its
+// trailing zeros are the shortest digits: the same digits to_chars finds.
+// Writes them in plain form and returns the end, or null if abs is not such
+// an amount. REQUIRES: abs >= 1e-6 (plain form).
 char* FormatFewDecimals(double abs, char* p) {
-  static constexpr double kPow10[] = {1,   1e1, 1e2, 1e3, 1e4,
-                                      1e5, 1e6, 1e7, 1e8};
-  for (int k = 0; k <= 8; ++k) {
-    const double scaled = abs * kPow10[k];
-    if (!(scaled < 0x1p50)) return nullptr;
-    const uint64_t m = static_cast<uint64_t>(scaled + 0.5);
-    if (static_cast<double>(m) / kPow10[k] != abs) continue;
-    char digits[20];
-    const int n =
-        static_cast<int>(std::to_chars(digits, digits + 20, m).ptr - digits);
-    if (n > k) {  // ddd.dd (no trailing zeros: k is the smallest)
-      std::memcpy(p, digits, n - k);
-      p += n - k;
-      if (k > 0) {
-        *p++ = '.';
-        std::memcpy(p, digits + n - k, k);
-        p += k;
-      }
-    } else {  // 0.00ddd
-      *p++ = '0';
-      *p++ = '.';
-      std::memset(p, '0', k - n);
-      p += k - n;
-      std::memcpy(p, digits, n);
-      p += n;
-    }
-    return p;
+  constexpr double kScale = 1e8;
+  const double scaled = abs * kScale;
+  if (!(scaled < 0x1p50)) return nullptr;
+  const uint64_t m = static_cast<uint64_t>(scaled + 0.5);  // + 0.5 is exact
+  if (static_cast<double>(m) / kScale != abs) return nullptr;
+  constexpr uint64_t kUnit = 100'000'000;
+  p = std::to_chars(p, p + 20, m / kUnit).ptr;
+  if (const auto fraction = static_cast<uint32_t>(m % kUnit); fraction != 0) {
+    *p++ = '.';
+    p = internal::WriteFractionDigits(fraction, 8, p);
   }
-  return nullptr;
+  return p;
 }
 
 // Writes x (finite) as Go's encoding/json does into buf and returns the end.
@@ -223,201 +320,208 @@ char* FormatJsonNumber(double x, char* buf) {
 
 // ---- Orders ----------------------------------------------------------------
 
-// Lays out the fixed structure of an order, compact or pretty, writing
-// through a raw cursor into the caller's string: the string is grown ahead of
-// the cursor (Room) and cut back to what was written by Finish(). Each field
-// then costs one bounds check and a fixed-size copy instead of a
-// std::string::append, which is most of the export's speed.
+// Writes the structure of an order into the caller's string through a raw
+// cursor `p`, which each call takes and returns (so that it stays in a
+// register, however many calls out to the field writers). The string is grown
+// ahead of the cursor and cut back to what was written by Finish(). Each
+// field costs a bounds check against its most bytes, then unchecked writes.
+//
+// kPretty: indent as Go's json.MarshalIndent(v, "", "  ") does (a line per
+// member, two spaces a level, a space after the colon); compact otherwise,
+// with no layout work at all.
+template <bool kPretty>
 class Writer {
  public:
-  // `depth`: the nesting level the first member is written at (pretty).
-  Writer(std::string* out, bool pretty, size_t estimate, int depth = 0)
-      : out_(out), pretty_(pretty), depth_(depth) {
-    Sync();
-    Room(estimate);
+  // Starts at the end of *out with room for about `estimate` bytes. `depth`:
+  // the nesting level the first member is written at (pretty).
+  Writer(std::string* out, size_t estimate, int depth = 0)
+      : out_(out), end_(out->data() + out->size()), depth_(depth) {
+    start_ = Room(end_, estimate);
   }
-  // REQUIRED before `out` is used again.
-  void Finish() { out_->resize(p_ - out_->data()); }
+  // Where writing starts.
+  char* start() const { return start_; }
+  // REQUIRED before `out` is used again; `p` is the cursor after the last
+  // write.
+  void Finish(char* p) { out_->resize(p - out_->data()); }
 
   // '{' or '['; members that follow are one level deeper.
-  void Open(char c) {
-    Room(1);
-    *p_++ = c;
-    ++depth_;
+  char* Open(char* p, char c) {
+    p = Room(p, 1);
+    *p++ = c;
+    if (kPretty) ++depth_;
+    return p;
   }
   // '}' or ']' on its own line (pretty), one level up.
-  void Close(char c) {
-    --depth_;
-    Room(2 + 2 * depth_);
-    NewLine();
-    *p_++ = c;
+  char* Close(char* p, char c) {
+    if (kPretty) --depth_;
+    p = Room(p, MaxLineBreak() + 1);
+    p = LineBreak(p);
+    *p++ = c;
+    return p;
   }
   // Separates array elements and starts a pretty line.
-  void Next(bool first) {
-    Room(2 + 2 * depth_);
-    if (!first) *p_++ = ',';
-    NewLine();
+  char* Next(char* p, bool first) {
+    p = Room(p, 1 + MaxLineBreak());
+    if (!first) *p++ = ',';
+    return LineBreak(p);
   }
   // Starts a member; `quoted_key` is a literal: the key with quotes and
   // colon. Its size is a constant, so the copy compiles to a few moves.
   template <size_t N>
-  void Key(const char (&quoted_key)[N], bool first = false) {
+  char* Key(char* p, const char (&quoted_key)[N], bool first = false) {
     constexpr size_t kSize = N - 1;  // without the terminator
-    Room(kSize + 3 + 2 * depth_);
-    if (!first) *p_++ = ',';
-    NewLine();
-    std::memcpy(p_, quoted_key, kSize);
-    p_ += kSize;
-    if (pretty_) *p_++ = ' ';
+    p = Room(p, 1 + MaxLineBreak() + kSize + 1);
+    if (!first) *p++ = ',';
+    p = LineBreak(p);
+    std::memcpy(p, quoted_key, kSize);
+    p += kSize;
+    if (kPretty) *p++ = ' ';
+    return p;
   }
 
-  void String(std::string_view text) {
-    if (NeedsNoEscape(text)) {
-      Room(text.size() + 2);
-      *p_++ = '"';
-      Put(text);
-      *p_++ = '"';
-    } else {  // rare: let the general writer escape it
-      Finish();
-      AppendJsonString(text, out_);
-      Sync();
-    }
+  char* String(char* p, std::string_view text) {
+    return WriteString(text, Room(p, MaxStringSize(text)));
   }
-  void Number(double x) {
-    Room(kMaxNumberSize);
-    p_ = FormatJsonNumber(x, p_);
+  char* Number(char* p, double x) {
+    return FormatJsonNumber(x, Room(p, kMaxNumberSize));
   }
-  // Times, hashes and status names are plain ASCII: no escaping needed.
-  void Time(const Timestamp& t) {
-    Room(Timestamp::kMaxTextSize + 2);
-    *p_++ = '"';
-    p_ = FormatTimestamp(t, p_);
-    *p_++ = '"';
+  // Times and hashes are plain ASCII: no escaping needed.
+  char* Time(char* p, const fb::Time* t) {
+    p = Room(p, Timestamp::kMaxTextSize + 2);
+    *p++ = '"';
+    p = FormatTimestamp(internal::Time(t), p);
+    *p++ = '"';
+    return p;
   }
-  void Hash(const OrderHash& hash) {
-    Room(OrderHash::kHexSize + 2);
-    *p_++ = '"';
-    hash.WriteHex(p_);
-    p_ += OrderHash::kHexSize;
-    *p_++ = '"';
+  char* Hash(char* p, const fb::Hash& hash) {
+    p = Room(p, OrderHash::kHexSize + 2);
+    *p++ = '"';
+    internal::EncodeHex(
+        {reinterpret_cast<const char*>(hash.bytes()->data()), OrderHash::kSize},
+        p);
+    p += OrderHash::kHexSize;
+    *p++ = '"';
+    return p;
   }
-  void Name(std::string_view name) {
-    Room(name.size() + 2);
-    *p_++ = '"';
-    Put(name);
-    *p_++ = '"';
-  }
-  void Raw(std::string_view text) {
-    Room(text.size());
-    Put(text);
+  // Text written as it is: "[]" and "]".
+  template <size_t N>
+  char* Raw(char* p, const char (&text)[N]) {
+    p = Room(p, N - 1);
+    std::memcpy(p, text, N - 1);
+    return p + N - 1;
   }
 
  private:
-  // Makes room for n more bytes at the cursor.
-  void Room(size_t n) {
-    if (static_cast<size_t>(end_ - p_) < n) Grow(n);
+  // Returns the cursor, moved if the string had to grow, with room for n
+  // more bytes after it.
+  char* Room(char* p, size_t n) {
+    return static_cast<size_t>(end_ - p) < n ? Grow(p, n) : p;
   }
-  [[gnu::noinline]] void Grow(size_t n) {
-    const size_t used = p_ - out_->data();
+  [[gnu::noinline]] char* Grow(char* p, size_t n) {
+    const size_t used = p - out_->data();
     // Slack so that an order with long strings grows a few times, not once
     // per field; std::string's capacity itself grows geometrically.
     out_->resize(used + n + 512);
-    p_ = out_->data() + used;
     end_ = out_->data() + out_->size();
+    return out_->data() + used;
   }
-  // Puts the cursor at the end of *out_, with no room yet.
-  void Sync() {
-    p_ = out_->data() + out_->size();
-    end_ = p_;
-  }
-  void Put(std::string_view text) {
-    // A string field absent from a record reads as a null, empty view;
-    // memcpy from null is undefined even for 0 bytes (found by fuzzing).
-    if (text.empty()) return;
-    std::memcpy(p_, text.data(), text.size());
-    p_ += text.size();
-  }
-  void NewLine() {
-    if (pretty_) {
-      *p_++ = '\n';
-      std::memset(p_, ' ', 2 * depth_);
-      p_ += 2 * depth_;
+  size_t MaxLineBreak() const { return kPretty ? 1 + 2 * depth_ : 0; }
+  char* LineBreak(char* p) const {
+    if (kPretty) {
+      *p++ = '\n';
+      std::memset(p, ' ', 2 * depth_);
+      p += 2 * depth_;
     }
+    return p;
   }
 
   std::string* out_;
-  bool pretty_;
-  int depth_ = 0;
-  char* p_;
-  char* end_;
+  char* end_;  // of the room made so far
+  char* start_;
+  int depth_;  // pretty only
 };
 
-void WriteItem(const OrderItemView& item, Writer& w) {
-  w.Open('{');
-  w.Key(R"("order_type":)", /*first=*/true);
-  w.String(item.order_type());
-  w.Key(R"("resource_type":)");
-  w.String(item.resource_type());
-  w.Key(R"("resource_id":)");
-  w.String(item.resource_id());
-  w.Key(R"("region":)");
-  w.String(item.region());
-  w.Key(R"("price":)");
-  w.Number(item.price());
-  w.Key(R"("status":)");
-  w.Name(ToString(item.status()));
-  w.Key(R"("life_start_time":)");
-  w.Time(item.life_start_time());
-  w.Key(R"("life_expire_time":)");
-  w.Time(item.life_expire_time());
-  w.Close('}');
+// The order is read straight from its FlatBuffers table (view_tables.h):
+// one inline load per field instead of a call per accessor.
+template <bool kPretty>
+char* WriteItem(const fb::OrderItem& item, Writer<kPretty>& w, char* p) {
+  using internal::Text;
+  p = w.Open(p, '{');
+  p = w.Key(p, R"("order_type":)", /*first=*/true);
+  p = w.String(p, Text(item.order_type()));
+  p = w.Key(p, R"("resource_type":)");
+  p = w.String(p, Text(item.resource_type()));
+  p = w.Key(p, R"("resource_id":)");
+  p = w.String(p, Text(item.resource_id()));
+  p = w.Key(p, R"("region":)");
+  p = w.String(p, Text(item.region()));
+  p = w.Key(p, R"("price":)");
+  p = w.Number(p, item.price());
+  p = w.Key(p, R"("status":)");
+  p = w.String(p, ToString(static_cast<ItemStatus>(item.status())));
+  p = w.Key(p, R"("life_start_time":)");
+  p = w.Time(p, item.life_start_time());
+  p = w.Key(p, R"("life_expire_time":)");
+  p = w.Time(p, item.life_expire_time());
+  return w.Close(p, '}');
 }
 
-void WriteOrder(const OrderView& order, Writer& w) {
-  w.Open('{');
-  w.Key(R"("order":)", /*first=*/true);
-  w.Hash(order.hash());
-  w.Key(R"("fee":)");
-  w.Number(order.fee());
-  w.Key(R"("c_fee":)");
-  w.Number(order.c_fee());
-  w.Key(R"("create_time":)");
-  w.Time(order.create_time());
-  w.Key(R"("pay_time":)");
-  w.Time(order.pay_time());
-  w.Key(R"("cancel_time":)");
-  w.Time(order.cancel_time());
-  w.Key(R"("expire_time":)");
-  w.Time(order.expire_time());
-  w.Key(R"("status":)");
-  w.Name(ToString(order.status()));
-  w.Key(R"("items":)");
-  const ItemsView items = order.items();
-  if (items.empty()) {
-    w.Raw("[]");  // in both forms, as Go writes an empty array
+template <bool kPretty>
+char* WriteOrder(const fb::Order& order, Writer<kPretty>& w, char* p) {
+  p = w.Open(p, '{');
+  p = w.Key(p, R"("order":)", /*first=*/true);
+  p = w.Hash(p, *order.hash());  // present in every verified record
+  p = w.Key(p, R"("fee":)");
+  p = w.Number(p, order.fee());
+  p = w.Key(p, R"("c_fee":)");
+  p = w.Number(p, order.c_fee());
+  p = w.Key(p, R"("create_time":)");
+  p = w.Time(p, order.create_time());
+  p = w.Key(p, R"("pay_time":)");
+  p = w.Time(p, order.pay_time());
+  p = w.Key(p, R"("cancel_time":)");
+  p = w.Time(p, order.cancel_time());
+  p = w.Key(p, R"("expire_time":)");
+  p = w.Time(p, order.expire_time());
+  p = w.Key(p, R"("status":)");
+  p = w.String(p, ToString(static_cast<OrderStatus>(order.status())));
+  p = w.Key(p, R"("items":)");
+  const auto* items = order.items();
+  if (items == nullptr || items->size() == 0) {
+    return w.Close(w.Raw(p, "[]"), '}');  // in both forms, as Go writes it
+  }
+  p = w.Open(p, '[');
+  bool first = true;
+  for (const fb::OrderItem* item : *items) {
+    p = w.Next(p, first);
+    first = false;
+    p = WriteItem(*item, w, p);
+  }
+  p = w.Close(p, ']');
+  return w.Close(p, '}');
+}
+
+// About the compact size of an order, so that the string usually grows once
+// per order: ~330 bytes of fixed parts and ~280 per item with typical
+// strings.
+size_t EstimateSize(const fb::Order& order) {
+  const auto* items = order.items();
+  return 384 + 288 * (items == nullptr ? 0 : items->size());
+}
+
+// Calls write(w) with a Writer for the layout `options` ask for, on *out,
+// starting at nesting level `depth` with room for about `estimate` compact
+// bytes (pretty ones take about half more).
+template <typename Write>
+void WithWriter(const ExportOptions& options, std::string* out,
+                size_t estimate, int depth, Write write) {
+  if (options.pretty) {
+    Writer<true> w(out, estimate + estimate / 2, depth);
+    write(w);
   } else {
-    w.Open('[');
-    bool first = true;
-    for (OrderItemView item : items) {
-      w.Next(first);
-      first = false;
-      WriteItem(item, w);
-    }
-    w.Close(']');
+    Writer<false> w(out, estimate, depth);
+    write(w);
   }
-  w.Close('}');
-}
-
-// About the output size, so that one resize usually serves the whole order.
-size_t EstimateSize(const OrderView& order, bool pretty) {
-  // Compact fixed parts: ~330 bytes per order, ~230 per item, plus strings.
-  size_t size = 384;
-  for (OrderItemView item : order.items()) {
-    size += 256 + item.order_type().size() + item.resource_type().size() +
-            item.resource_id().size() + item.region().size();
-  }
-  // Pretty adds a newline, indentation and a space per member.
-  return pretty ? size + size / 2 : size;
 }
 
 std::mt19937_64 SeededEngine() {
@@ -448,109 +552,65 @@ void AppendJsonNumber(double x, std::string* out) {
 }
 
 void AppendJsonString(std::string_view text, std::string* out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  if (NeedsNoEscape(text)) {  // one resize and one copy
-    const size_t old = out->size();
-    out->resize(old + n + 2);
-    char* q = out->data() + old;
-    q[0] = '"';
-    std::memcpy(q + 1, text.data(), n);
-    q[n + 1] = '"';
-    return;
-  }
-  out->push_back('"');
-  // Bytes that pass through unchanged (including valid multi-byte UTF-8) are
-  // appended in runs; only escapes interrupt a run.
-  size_t run = 0;
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (kAsciiSafe[c]) {
-      ++i;
-      continue;
-    }
-    if (c < 0x80) {
-      out->append(text.data() + run, i - run);
-      AppendAsciiEscape(c, out);
-      run = ++i;
-      continue;
-    }
-    const size_t len = Utf8SequenceLength(p + i, n - i);
-    // U+2028 and U+2029 (E2 80 A8/A9) are escaped: line-oriented tools
-    // (and older JavaScript) treat them as line ends.
-    const bool line_separator =
-        len == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8;
-    if (len != 0 && !line_separator) {
-      i += len;
-      continue;
-    }
-    out->append(text.data() + run, i - run);
-    if (len == 0) {
-      out->append("\\ufffd", 6);
-      i += 1;
-    } else {
-      out->append(p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-      i += 3;
-    }
-    run = i;
-  }
-  out->append(text.data() + run, n - run);
-  out->push_back('"');
+  const size_t old = out->size();
+  out->resize(old + MaxStringSize(text));
+  char* begin = out->data();
+  out->resize(WriteString(text, begin + old) - begin);
 }
 
 void AppendOrderJson(OrderView order, std::string* out,
                      const ExportOptions& options) {
-  Writer w(out, options.pretty, EstimateSize(order, options.pretty));
-  WriteOrder(order, w);
-  w.Finish();
+  const fb::Order& table = internal::OrderTable(order);
+  WithWriter(options, out, EstimateSize(table), 0, [&](auto& w) {
+    w.Finish(WriteOrder(table, w, w.start()));
+  });
 }
 
 void AppendDetailResponse(OrderView order, std::string_view request_id,
                           std::string* out, const ExportOptions& options) {
-  Writer w(out, options.pretty,
-           EstimateSize(order, options.pretty) + 32 + request_id.size());
-  w.Open('{');
-  w.Key(R"("data":)", /*first=*/true);
-  WriteOrder(order, w);
-  w.Key(R"("request_id":)");
-  w.String(request_id);
-  w.Close('}');
-  w.Finish();
+  const fb::Order& table = internal::OrderTable(order);
+  const size_t estimate = EstimateSize(table) + 32 + request_id.size();
+  WithWriter(options, out, estimate, 0, [&](auto& w) {
+    char* p = w.Open(w.start(), '{');
+    p = w.Key(p, R"("data":)", /*first=*/true);
+    p = WriteOrder(table, w, p);
+    p = w.Key(p, R"("request_id":)");
+    p = w.String(p, request_id);
+    w.Finish(w.Close(p, '}'));
+  });
 }
 
 ListResponseWriter::ListResponseWriter(std::string request_id, std::string* out,
                                        const ExportOptions& options)
     : request_id_(std::move(request_id)), out_(out), options_(options) {
-  Writer w(out_, options_.pretty, 16);
-  w.Open('{');
-  w.Key(R"("data":)", /*first=*/true);
-  w.Open('[');
-  w.Finish();
+  WithWriter(options_, out_, 16, 0, [&](auto& w) {
+    char* p = w.Open(w.start(), '{');
+    p = w.Key(p, R"("data":)", /*first=*/true);
+    w.Finish(w.Open(p, '['));
+  });
 }
 
 void ListResponseWriter::Add(OrderView order) {
-  Writer w(out_, options_.pretty, EstimateSize(order, options_.pretty) + 8,
-           /*depth=*/2);
-  w.Next(empty_);
+  const fb::Order& table = internal::OrderTable(order);
+  WithWriter(options_, out_, EstimateSize(table) + 8, /*depth=*/2,
+             [&](auto& w) {
+               char* p = w.Next(w.start(), empty_);
+               w.Finish(WriteOrder(table, w, p));
+             });
   empty_ = false;
-  WriteOrder(order, w);
-  w.Finish();
 }
 
 void ListResponseWriter::Finish() {
   // The array's members sit at depth 2; an empty array closes on its own
   // line's end ("[]", as Go writes it), so the writer then starts a level up.
-  Writer w(out_, options_.pretty, 64 + request_id_.size(), empty_ ? 1 : 2);
-  if (empty_) {
-    w.Raw("]");
-  } else {
-    w.Close(']');
-  }
-  w.Key(R"("request_id":)");
-  w.String(request_id_);
-  w.Close('}');
-  w.Finish();
+  WithWriter(options_, out_, 64 + request_id_.size(), empty_ ? 1 : 2,
+             [&](auto& w) {
+               char* p =
+                   empty_ ? w.Raw(w.start(), "]") : w.Close(w.start(), ']');
+               p = w.Key(p, R"("request_id":)");
+               p = w.String(p, request_id_);
+               w.Finish(w.Close(p, '}'));
+             });
 }
 
 std::string NewRequestId() {

@@ -3,25 +3,17 @@
 #include "orderstore/order_view.h"
 
 #include "lib/record.h"
-#include "order_generated.h"
+#include "lib/view_tables.h"
 
 namespace orderstore {
 namespace {
 
+using internal::Text;
+using internal::Time;
 using internal::ViewAccess;
 
 const fb::OrderItem* Item(const void* table) {
   return static_cast<const fb::OrderItem*>(table);
-}
-
-std::string_view Text(const flatbuffers::String* s) {
-  return s == nullptr ? std::string_view() : std::string_view(s->c_str(), s->size());
-}
-
-// A missing time (never written by this build) reads as unset.
-Timestamp Time(const fb::Time* t) {
-  if (t == nullptr) return Timestamp::Unset();
-  return Timestamp{t->unix_seconds(), t->nanos(), t->offset_minutes()};
 }
 
 }  // namespace

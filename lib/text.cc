@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstring>
+
 #include "orderstore/json_export.h"
 
 namespace orderstore::internal {
@@ -23,10 +26,20 @@ int HexValue(char c) {
 }  // namespace
 
 void EncodeHex(std::string_view bytes, char* out) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  // Both digits of every byte value, so that each byte is one 2-byte copy
+  // (the exporter writes a hash per order).
+  static constexpr std::array<char, 512> kPairs = [] {
+    constexpr char kDigits[] = "0123456789abcdef";
+    std::array<char, 512> pairs{};
+    for (int i = 0; i < 256; ++i) {
+      pairs[2 * i] = kDigits[i >> 4];
+      pairs[2 * i + 1] = kDigits[i & 0xf];
+    }
+    return pairs;
+  }();
   for (unsigned char byte : bytes) {
-    *out++ = kDigits[byte >> 4];
-    *out++ = kDigits[byte & 0xf];
+    std::memcpy(out, &kPairs[2 * byte], 2);
+    out += 2;
   }
 }
 

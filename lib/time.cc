@@ -6,13 +6,13 @@
 // leaves this file. Go's zero time (year 1, "not set") is handled before Boost
 // ever sees it.
 #include <boost/date_time/gregorian/gregorian.hpp>
-#include <array>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "lib/digits.h"
 #include "lib/text.h"
 #include "orderstore/order.h"
 
@@ -29,12 +29,6 @@ constexpr int64_t kMaxLocalDay = 2932896;
 constexpr int kMaxOffsetMinutes = 23 * 60 + 59;
 
 constexpr std::string_view kUnsetText = "0001-01-01T00:00:00Z";
-
-// Floor division, so that times before 1970 fall on the right day.
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // The same bounds in seconds, local time, and in UTC with a day to spare
 // either side (offsets stay within a day), so that checks need no division
@@ -116,52 +110,40 @@ Status BadTime(std::string_view text, const std::string& why) {
                                  ": " + why);
 }
 
-// "00" to "99", so that digits are written two at a time.
-constexpr std::array<char, 200> MakeDigitPairs() {
-  std::array<char, 200> pairs{};
-  for (int i = 0; i < 100; ++i) {
-    pairs[2 * i] = static_cast<char>('0' + i / 10);
-    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
-  }
-  return pairs;
-}
-constexpr std::array<char, 200> kDigitPairs = MakeDigitPairs();
-
-// Writes `value` (>= 0) as exactly `width` decimal digits.
-char* WriteDigits(int value, int width, char* out) {
-  int i = width;
-  for (; i >= 2; i -= 2) {
-    std::memcpy(out + i - 2, &kDigitPairs[2 * (value % 100)], 2);
-    value /= 100;
-  }
-  if (i == 1) out[0] = static_cast<char>('0' + value % 10);
-  return out + width;
-}
-
 struct CivilDate {
-  int year, month, day;
+  uint32_t year, month, day;
 };
 
-// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
-// civil_from_days, exact for the whole proleptic calendar). Agrees with
-// Boost's calendar, which ParseTimestamp uses: time_test.cc's random round
-// trips cover 1400..9999.
-CivilDate CivilFromDays(int64_t days) {
-  days += 719468;  // days from 0000-03-01 to 1970-01-01
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t day_of_era = days - era * 146097;  // [0, 146096]
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
-       day_of_era / 146096) /
-      365;  // [0, 399]
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+// The Gregorian date `days_since_0000_03_01` days after 0000-03-01, for
+// dates from 1400 to 9999. Counting from March puts the leap day at the end
+// of a year. This is Neri and Schneider's form of the calendar arithmetic
+// ("Euclidean affine functions and their application to calendar
+// algorithms", 2022): every quantity is a small unsigned number, and the
+// remainders come out of the same multiplications as the quotients, so the
+// chain of dependent multiplies is short. The formatter runs it for every
+// set time of every exported order; time_test.cc checks it against an
+// independent calendar on every day of the range.
+CivilDate CivilFromDays(uint32_t days_since_0000_03_01) {
+  // 400 years are 146097 days and a century 36524 (the fourth one a day
+  // more): "4n + 3" puts that extra day last.
+  const uint32_t n = 4 * days_since_0000_03_01 + 3;
+  const uint32_t century = n / 146097;
+  // Within the century, 4 years are 1461 days, the leap day last: with
+  // 2^32 / 1461 ~ 2939745, the high half of one product is the year of the
+  // century and the low half its fraction, which gives the day of the year.
+  const uint64_t product = uint64_t{2939745} * (n % 146097 | 3);
+  const auto year_of_century = static_cast<uint32_t>(product >> 32);
+  const uint32_t day_of_year =
+      static_cast<uint32_t>(product) / 2939745 / 4;  // 0 = March 1st
+  // Months of 31, 30, 31, 30, 31 days from March on: the month is the high
+  // half of one affine function of the day, the day its low half.
+  const uint32_t month_and_day = 2141 * day_of_year + 197913;
+  const uint32_t month = month_and_day >> 16;  // 3 (March) to 14 (February)
+  const bool january_or_february = day_of_year >= 306;
   CivilDate date;
-  date.day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
-  date.month = static_cast<int>(shifted_month < 10 ? shifted_month + 3
-                                                   : shifted_month - 9);
-  date.year = static_cast<int>(year_of_era + era * 400 + (date.month <= 2));
+  date.day = (month_and_day & 0xFFFF) / 2141 + 1;
+  date.month = january_or_february ? month - 12 : month;
+  date.year = 100 * century + year_of_century + january_or_february;
   return date;
 }
 
@@ -257,36 +239,43 @@ char* FormatTimestamp(const Timestamp& t, char* out) {
     std::memcpy(out, kUnsetText.data(), kUnsetText.size());
     return out + kUnsetText.size();
   }
-  const int64_t local = t.unix_seconds + t.offset_minutes * 60;
-  const int64_t day = FloorDiv(local, kSecondsPerDay);
-  int seconds_of_day = static_cast<int>(local - day * kSecondsPerDay);
-  const CivilDate ymd = CivilFromDays(day);
-
-  out = WriteDigits(ymd.year, 4, out);
+  // Seconds since 1400-01-01T00:00:00 local time: never negative once
+  // WhyInvalid has passed, so the day and the time of day come from one
+  // unsigned division, with no rounding towards zero to correct.
+  const uint64_t since_min =
+      static_cast<uint64_t>(t.unix_seconds + t.offset_minutes * 60 -
+                            kMinLocalSeconds);
+  const uint32_t seconds_of_day =
+      static_cast<uint32_t>(since_min % kSecondsPerDay);
+  // 719468 days from 0000-03-01 to 1970-01-01.
+  const CivilDate ymd = CivilFromDays(
+      static_cast<uint32_t>(since_min / kSecondsPerDay + kMinLocalDay + 719468));
+  using internal::WriteTwoDigits;
+  out = WriteTwoDigits(ymd.year / 100, out);
+  out = WriteTwoDigits(ymd.year % 100, out);
   *out++ = '-';
-  out = WriteDigits(ymd.month, 2, out);
+  out = WriteTwoDigits(ymd.month, out);
   *out++ = '-';
-  out = WriteDigits(ymd.day, 2, out);
+  out = WriteTwoDigits(ymd.day, out);
   *out++ = 'T';
-  out = WriteDigits(seconds_of_day / 3600, 2, out);
+  out = WriteTwoDigits(seconds_of_day / 3600, out);
   *out++ = ':';
-  out = WriteDigits(seconds_of_day / 60 % 60, 2, out);
+  out = WriteTwoDigits(seconds_of_day / 60 % 60, out);
   *out++ = ':';
-  out = WriteDigits(seconds_of_day % 60, 2, out);
+  out = WriteTwoDigits(seconds_of_day % 60, out);
   if (t.nanos != 0) {
     *out++ = '.';
-    out = WriteDigits(t.nanos, 9, out);
-    while (out[-1] == '0') --out;  // stops at a nonzero digit: nanos != 0
+    out = internal::WriteFractionDigits(static_cast<uint32_t>(t.nanos), 9, out);
   }
   if (t.offset_minutes == 0) {
     *out++ = 'Z';
   } else {
-    int offset = t.offset_minutes;
-    *out++ = offset < 0 ? '-' : '+';
-    if (offset < 0) offset = -offset;
-    out = WriteDigits(offset / 60, 2, out);
+    const uint32_t offset = static_cast<uint32_t>(
+        t.offset_minutes < 0 ? -t.offset_minutes : t.offset_minutes);
+    *out++ = t.offset_minutes < 0 ? '-' : '+';
+    out = WriteTwoDigits(offset / 60, out);
     *out++ = ':';
-    out = WriteDigits(offset % 60, 2, out);
+    out = WriteTwoDigits(offset % 60, out);
   }
   return out;
 }

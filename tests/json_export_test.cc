@@ -387,6 +387,31 @@ TEST(JsonNumberTest, FewDecimalsAndNeighboursRoundTrip) {
   }
 }
 
+// Powers of two over the fast path's whole range, where the spacing of
+// doubles below is half that above, and their neighbours; and the ends of the
+// fast path's range.
+TEST(JsonNumberTest, PowersOfTwoAndTheirNeighboursRoundTrip) {
+  for (int e = -21; e <= 26; ++e) {
+    const double x = std::ldexp(1.0, e);
+    double near = x;
+    for (int i = 0; i < 8; ++i) near = std::nextafter(near, 0.0);
+    for (int i = 0; i < 16; ++i) {
+      CheckNumber(near);
+      near = std::nextafter(near, INFINITY);
+    }
+    // Decimals with few digits just below and above the power.
+    for (double d : {1e-8, 1e-6, 1e-4, 1e-2, 1.0}) {
+      CheckNumber(x - d);
+      CheckNumber(x + d);
+    }
+  }
+  CheckNumber(33554431.99999999);
+  CheckNumber(33554432.5);
+  EXPECT_EQ(Number(0.00000123), "0.00000123");
+  EXPECT_EQ(Number(0.5), "0.5");
+  EXPECT_EQ(Number(1), "1");
+}
+
 // ---- Strings ----
 
 TEST(JsonStringTest, PlainTextPassesThrough) {
@@ -448,6 +473,26 @@ TEST(JsonStringTest, InvalidUtf8BecomesReplacementPerByte) {
   };
   for (auto [in, want] : cases) {
     EXPECT_EQ(Quoted(in), want);
+  }
+}
+
+// Plain text is checked and copied 8 bytes at a time, the last word
+// overlapping: every byte value at every position of every length up to a
+// few words must be written exactly as on its own.
+TEST(JsonStringTest, EveryByteAtEveryPositionOfShortStrings) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string alone = Quoted(std::string(1, static_cast<char>(c)));
+    const std::string_view escaped(alone.data() + 1, alone.size() - 2);
+    for (size_t size = 1; size <= 26; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string in(size, 'a' + at % 26);
+        in[at] = static_cast<char>(c);
+        const std::string want = "\"" + in.substr(0, at) + std::string(escaped) +
+                                 in.substr(at + 1) + "\"";
+        ASSERT_EQ(Quoted(in), want) << "byte " << c << " at " << at << " of "
+                                    << size;
+      }
+    }
   }
 }
 

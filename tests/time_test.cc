@@ -343,6 +343,41 @@ TEST(TimestampTest, Validate) {
   expect_invalid({INT64_MIN, 0, -1439}, "local date");
 }
 
+// Every day of the range is written with the date the independent calendar
+// gives (FormatTimestamp's calendar arithmetic has no other check as tight);
+// the time of day and the offset vary from day to day.
+TEST(TimestampTest, EveryDayOfTheRange) {
+  const int64_t min_day = DaysFromCivil(1400, 1, 1);
+  const int64_t max_day = DaysFromCivil(9999, 12, 31);
+  auto number = [](const char* digits, int n) {
+    int v = 0;
+    for (int i = 0; i < n; ++i) v = v * 10 + (digits[i] - '0');
+    return v;
+  };
+  for (int64_t day = min_day; day <= max_day; ++day) {
+    // Both in range for negative days too.
+    const int64_t second_of_day = (day * 7919 % 86400 + 86400) % 86400;
+    const int64_t local = day * 86400 + second_of_day;
+    const int offset = static_cast<int>((day % 1440 + 1440) % 1440) - 720;
+    Timestamp t{local - offset * 60, 0, static_cast<int16_t>(offset)};
+    char buf[Timestamp::kMaxTextSize];
+    ASSERT_GE(FormatTimestamp(t, buf) - buf, 20);
+    int64_t y;
+    int m, d;
+    CivilFromDays(day, &y, &m, &d);
+    ASSERT_EQ(number(buf, 4), y) << "day " << day;
+    ASSERT_EQ(number(buf + 5, 2), m) << "day " << day;
+    ASSERT_EQ(number(buf + 8, 2), d) << "day " << day;
+    ASSERT_EQ(number(buf + 11, 2) * 3600 + number(buf + 14, 2) * 60 +
+                  number(buf + 17, 2),
+              second_of_day)
+        << "day " << day;
+    if (day % 997 == 0) {
+      ASSERT_EQ(std::string(buf, FormatTimestamp(t, buf)), ReferenceFormat(t));
+    }
+  }
+}
+
 // Random valid times over the whole range: writing matches an independent
 // formatter, and parsing the text gives the same time back.
 TEST(TimestampTest, RandomRoundTrip) {
