@@ -393,6 +393,20 @@ TEST_F(ServeTest, SigtermStopsAcceptingAndExitsCleanly) {
   ASSERT_OK(Store::Open(Options(), Path("db")));
 }
 
+TEST_F(ServeTest, RowCacheSizeIsAFlag) {
+  EXPECT_EQ(testing::RunTool({"--db", Path("db"), "serve", "--row-cache-mib", "x"})
+                .exit_code,
+            2);
+  ASSERT_EQ(Stop(SIGTERM), 0);
+  Start({"--row-cache-mib", "0"});  // no row cache: every get reads a block
+  Connection c(port_);
+  for (int i = 0; i < 3; ++i) {
+    HttpReply r = c.Get("/v1/order/detail/" + GenerateOrderHash(kSeed, i).ToHex());
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, ExpectedBody(i, r.headers["x-request-id"]));
+  }
+}
+
 TEST_F(ServeTest, ReadersWorkWhileServeHoldsTheStore) {
   testing::ToolRun get = testing::RunTool(
       {"--db", Path("db"), "get", "--verbose", kExampleHash});

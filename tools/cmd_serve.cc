@@ -27,6 +27,7 @@ namespace orderstore::tool {
 
 const char kServeHelp[] = R"(usage: orderstore [--db DIR] serve [--listen HOST:PORT] [--threads N]
                                    [--read-timeout SECONDS] [--access-log]
+                                   [--row-cache-mib N]
 
 Answers GET /v1/order/detail/<order_hash> over HTTP/1.1 with the documented
 detail response (SPEC §6). HEAD is answered like GET without the body.
@@ -49,6 +50,12 @@ commands read it as a secondary instance meanwhile; it prints
                           requests (default 10)
   --access-log            one line per request on stderr: client, method,
                           target, status, body bytes, microseconds, request id
+  --row-cache-mib N       memory for whole orders kept in RAM (default 256,
+                          about half a million orders at ~520 bytes each).
+                          A request for a cached order costs a few
+                          microseconds; one outside it reads and
+                          decompresses a block, several times that. Size it
+                          to the orders clients ask for.
   --db DIR                the store (default: $ORDERSTORE_DB, else
                           ./orderstore.db)
 
@@ -397,7 +404,8 @@ bool ParseListen(const std::string& text, asio::ip::address* address,
 int Serve(const Args& args) {
   FlagParser flags("serve", args.words);
   if (!flags.Parse({"--access-log"},
-                   {"--listen", "--threads", "--read-timeout"})) {
+                   {"--listen", "--threads", "--read-timeout",
+                    "--row-cache-mib"})) {
     return kExitUsage;
   }
   if (!flags.operands().empty()) {
@@ -412,13 +420,20 @@ int Serve(const Args& args) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::optional<uint64_t> threads = flags.Count("--threads", cores);
   std::optional<uint64_t> timeout = flags.Count("--read-timeout", 10);
-  if (!threads || !timeout) return kExitUsage;
+  Options options;
+  std::optional<uint64_t> row_cache_mib =
+      flags.Count("--row-cache-mib", options.row_cache_bytes >> 20);
+  if (!threads || !timeout || !row_cache_mib) return kExitUsage;
+  if (*row_cache_mib > (uint64_t{1} << 30)) {
+    return flags.UsageError("--row-cache-mib is too large");
+  }
+  options.row_cache_bytes = *row_cache_mib << 20;
   if (*threads == 0 || *threads > 256) {
     return flags.UsageError("--threads wants 1 to 256");
   }
   if (*timeout == 0) return flags.UsageError("--read-timeout wants at least 1");
 
-  Result<std::unique_ptr<Store>> store = Store::Open(Options(), args.db);
+  Result<std::unique_ptr<Store>> store = Store::Open(options, args.db);
   if (!store.ok()) {
     PrintError("serve", store.status().message());
     return kExitStoreError;
