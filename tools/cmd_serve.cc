@@ -46,8 +46,9 @@ commands read it as a secondary instance meanwhile; it prints
                           picks a free port, printed at start)
   --threads N             worker threads (default: one per core)
   --read-timeout SECONDS  drop a connection that takes longer than this to
-                          send a request, or idles this long between
-                          requests (default 10)
+                          send a request, or to take its answer, or idles
+                          this long between requests (default 10; checked
+                          every quarter of it, at most every second)
   --access-log            one line per request on stderr: client, method,
                           target, status, body bytes, microseconds, request id
   --row-cache-mib N       memory for whole orders kept in RAM (default 256,
