@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of `orderstore serve`: wrk on loopback, GET /v1/order/detail/<hash>
 # for random keys of a generated store (1,000,000 orders by default), with
-# the server's memory (RSS) sampled at the start, every 10 s and at the end.
+# the server's memory (RSS) sampled at the start, every 10 s and at the end,
+# and the CPU time the server and wrk each spent per request.
 #
 #   bench/serve_load.sh            # 60 s, 1,000,000 orders
 #   DURATION=20 COUNT=200000 bench/serve_load.sh
@@ -9,7 +10,14 @@
 # Environment: BUILD_DIR (default build), STORE (default
 # /tmp/orderstore-bench-<COUNT>; made once, reused), COUNT, DURATION
 # (seconds), CONNECTIONS (default 32), WRK_THREADS (default 1), THREADS
-# (server workers; default one per core), PORT (default 18080).
+# (server workers; default: serve's, one per core), PORT (default 18080),
+# ROW_CACHE_MIB (serve --row-cache-mib; default: enough for every order of
+# the store, as the in-process benchmarks size it; 0 = serve's default),
+# WARM_UP (default 1: ask for every order once before timing, so that the
+# timed run reads a full cache and its memory should stay flat; 0 = start
+# cold, and watch the cache fill).
+#
+# wrk runs on the same cores as the server: its CPU time is printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh wrk
@@ -22,6 +30,9 @@ duration=${DURATION:-60}
 connections=${CONNECTIONS:-32}
 wrk_threads=${WRK_THREADS:-1}
 port=${PORT:-18080}
+# ~520 bytes a cached order (options.h), with room to spare.
+row_cache_mib=${ROW_CACHE_MIB:-$(( (count * 1024 >> 20) + 64 ))}
+warm_up=${WARM_UP:-1}
 seed=1
 chunk=100000
 [ -x "$tool" ] || { echo "build $tool first (tools/build.sh)" >&2; exit 1; }
@@ -39,42 +50,80 @@ if [ ! -f "$store.complete" ]; then
   touch "$store.complete"
 fi
 
-# Every key, one per line, for the Lua script to pick from: each generated
-# line starts with {"order":"<32 hex digits>".
+# Every key, one per line, for the Lua scripts to pick from: each generated
+# line starts with {"order":"<32 hex digits>", so key i is at byte 33 * i.
 keys=$store.keys
 [ -f "$keys" ] || "$tool" generate --count "$count" --seed "$seed" | cut -c11-42 >"$keys"
 
 script=$(mktemp /tmp/serve_load.XXXXXX.lua)
+warm_script=$(mktemp /tmp/serve_load_warm.XXXXXX.lua)
 log=$(mktemp /tmp/serve_load.XXXXXX.log)
-cat >"$script" <<'LUA'
-local keys = {}
-for line in io.lines(os.getenv("ORDERSTORE_KEYS")) do keys[#keys + 1] = line end
-local counter = 0
-function setup(thread) counter = counter + 1; thread:set("id", counter) end
-function init(args) math.randomseed(os.time() * 1000 + id) end
-function request()
-  return wrk.format("GET", "/v1/order/detail/" .. keys[math.random(#keys)])
+# Shared by both scripts: the keys as one string (a Lua table of a million
+# strings takes seconds to build in each wrk thread, on the cores being
+# measured), and a request built by concatenation (cheaper than wrk.format).
+keys_lua='
+local f = assert(io.open(os.getenv("ORDERSTORE_KEYS"), "rb"))
+local keys = f:read("*a")
+f:close()
+local count = math.floor(#keys / 33)
+local function detail(i)
+  local at = i * 33
+  return "GET /v1/order/detail/" .. keys:sub(at + 1, at + 32) ..
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 end
+local counter = 0
+function setup(thread) thread:set("id", counter); counter = counter + 1 end
+'
+cat >"$script" <<LUA
+$keys_lua
+function init(args) math.randomseed(os.time() * 1000 + id) end
+function request() return detail(math.random(0, count - 1)) end
 function done(summary, latency, requests)
   io.write(string.format("non-2xx or errors: %d non-2xx, %d connect, %d read, %d write, %d timeout\n",
     summary.errors.status, summary.errors.connect, summary.errors.read,
     summary.errors.write, summary.errors.timeout))
 end
 LUA
+# Warm-up: thread t of n asks for orders t, t + n, t + 2n, ... once each,
+# then ends wrk (whose main thread would otherwise sleep out its -d).
+cat >"$warm_script" <<LUA
+$keys_lua
+local stride = tonumber(os.getenv("WRK_THREADS"))
+function init(args) next_key = id end
+function request()
+  local i = next_key % count
+  next_key = next_key + stride
+  return detail(i)
+end
+function response(status, headers, body)
+  if next_key >= count then os.exit(0) end
+end
+LUA
 
 server_args=(--db "$store" serve --listen "127.0.0.1:$port")
 [ -n "${THREADS:-}" ] && server_args+=(--threads "$THREADS")
+[ "$row_cache_mib" != 0 ] && server_args+=(--row-cache-mib "$row_cache_mib")
 "$tool" "${server_args[@]}" >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -f "$script" "$log"' EXIT
+trap 'kill "$server" 2>/dev/null || true; rm -f "$script" "$warm_script" "$log"' EXIT
 for _ in $(seq 600); do grep -q listening "$log" && break; sleep 0.1; done
 grep -q listening "$log" || { cat "$log" >&2; exit 1; }
 
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$server/status"; }
-echo "machine: $(nproc) cores; load before the run:$(uptime | sed 's/.*load average//')"
+# CPU seconds (user + system) the process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+echo "machine: $(nproc) cores"
 echo "server: $tool ${server_args[*]} (pid $server)"
 echo "store: $count orders, $(du -sh "$store" | cut -f1) on disk"
 echo "RSS at start: $(rss)"
+if [ "$warm_up" = 1 ]; then
+  started=$(date +%s)
+  ORDERSTORE_KEYS=$keys WRK_THREADS=$wrk_threads wrk -t"$wrk_threads" \
+    -c"$connections" -d3600s -s "$warm_script" "http://127.0.0.1:$port/" \
+    >/dev/null
+  echo "warm-up: every order once in $(($(date +%s) - started)) s; RSS after it: $(rss)"
+fi
+echo "load before the run (uptime): $(uptime | sed "s/.*load average: //")"
 (
   for ((t = 10; t < duration; t += 10)); do
     sleep 10
@@ -82,10 +131,19 @@ echo "RSS at start: $(rss)"
   done
 ) &
 sampler=$!
-ORDERSTORE_KEYS=$keys wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" \
-  --latency -s "$script" "http://127.0.0.1:$port/"
+server_cpu=$(cpu_ticks "$server")
+wrk_out=$(mktemp /tmp/serve_load_wrk.XXXXXX)
+ORDERSTORE_KEYS=$keys /usr/bin/time -f "%U %S" -o "$wrk_out.time" \
+  wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" \
+  --latency -s "$script" "http://127.0.0.1:$port/" | tee "$wrk_out"
+server_cpu=$(( $(cpu_ticks "$server") - server_cpu ))
 kill "$sampler" 2>/dev/null || true
 echo "RSS at end: $(rss)"
-echo "load after the run:$(uptime | sed 's/.*load average//')"
+echo "load after the run (uptime): $(uptime | sed "s/.*load average: //")"
+requests=$(awk '/requests in/ {print $1}' "$wrk_out")
+awk -v ticks="$server_cpu" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+  'BEGIN { printf "CPU per request: server %.1f us", ticks / hz * 1e6 / n }'
+awk -v n="$requests" '{ printf ", wrk %.1f us\n", ($1 + $2) * 1e6 / n }' "$wrk_out.time"
+rm -f "$wrk_out" "$wrk_out.time"
 kill -TERM "$server"
 wait "$server" && echo "server stopped cleanly (exit 0)"

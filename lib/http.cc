@@ -1,6 +1,8 @@
 // The detail endpoint of SPEC §6 (see http.h).
 #include "orderstore/http.h"
 
+#include <charconv>
+
 #include "orderstore/json_export.h"
 #include "orderstore/store.h"
 
@@ -11,11 +13,29 @@ constexpr std::string_view kDetailPrefix = "/v1/order/detail/";
 
 void Reset(int status, HttpResponse* response) {
   response->status = status;
-  response->headers.clear();
   response->body.clear();
   response->request_id = NewRequestId();
-  response->headers.emplace_back("Content-Type", "application/json");
-  response->headers.emplace_back("X-Request-Id", response->request_id);
+  response->allow = {};
+}
+
+// The reason phrase of every status serve sends (RFC 9110 §15).
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+void AppendNumber(uint64_t n, std::string* out) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out->append(digits, end);
 }
 
 }  // namespace
@@ -27,7 +47,7 @@ void MakeHttpError(int status, std::string_view message,
   body += "{\"request_id\":";
   AppendJsonString(response->request_id, &body);
   body += ",\"code\":";
-  body += std::to_string(status);
+  AppendNumber(static_cast<uint64_t>(status), &body);
   body += ",\"message\":";
   AppendJsonString(message, &body);
   body += '}';
@@ -44,7 +64,7 @@ void HandleHttpRequest(const Store& store, std::string_view method,
     MakeHttpError(405, "method " + std::string(method) +
                            " not allowed; use GET or HEAD",
                   response);
-    response->headers.emplace_back("Allow", "GET, HEAD");
+    response->allow = "GET, HEAD";
     return;
   }
   Result<OrderHash> hash = OrderHash::Parse(path.substr(kDetailPrefix.size()));
@@ -64,6 +84,30 @@ void HandleHttpRequest(const Store& store, std::string_view method,
   }
   Reset(200, response);
   AppendDetailResponse(order->view(), response->request_id, &response->body);
+}
+
+void AppendHttpResponse(const HttpResponse& response,
+                        std::string_view connection, bool head,
+                        std::string* out) {
+  out->reserve(out->size() + 160 + (head ? 0 : response.body.size()));
+  *out += "HTTP/1.1 ";
+  AppendNumber(static_cast<uint64_t>(response.status), out);
+  *out += ' ';
+  *out += ReasonPhrase(response.status);
+  *out += "\r\nContent-Type: application/json\r\nX-Request-Id: ";
+  *out += response.request_id;
+  if (!response.allow.empty()) {
+    *out += "\r\nAllow: ";
+    *out += response.allow;
+  }
+  if (!connection.empty()) {
+    *out += "\r\nConnection: ";
+    *out += connection;
+  }
+  *out += "\r\nContent-Length: ";
+  AppendNumber(response.body.size(), out);
+  *out += "\r\n\r\n";
+  if (!head) *out += response.body;
 }
 
 }  // namespace orderstore

@@ -16,14 +16,21 @@ namespace {
 
 constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
 
+// The value of header `name` in `r` as AppendHttpResponse writes it; empty
+// when absent.
 std::string Header(const HttpResponse& r, const std::string& name) {
+  std::string wire;
+  AppendHttpResponse(r, "", /*head=*/true, &wire);
   std::string value;
   int found = 0;
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) {
-      value = v;
+  for (size_t at = wire.find("\r\n") + 2; at < wire.size();) {
+    const size_t end = wire.find("\r\n", at);
+    const std::string line = wire.substr(at, end - at);
+    if (line.rfind(name + ": ", 0) == 0) {
+      value = line.substr(name.size() + 2);
       ++found;
     }
+    at = end + 2;
   }
   EXPECT_LE(found, 1) << name;
   return value;
@@ -147,6 +154,33 @@ TEST(HttpErrorTest, ErrorBodiesEscapeTheMessage) {
   EXPECT_EQ(r.status, 431);
   EXPECT_EQ(r.body, "{\"request_id\":\"" + r.request_id +
                         "\",\"code\":431,\"message\":\"too \\\"large\\\"\\n\"}");
+}
+
+TEST(HttpWireTest, AppendHttpResponseWritesHeadAndBody) {
+  HttpResponse r;
+  MakeHttpError(405, "no", &r);
+  r.allow = "GET, HEAD";
+  const std::string head =
+      "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\n"
+      "X-Request-Id: " + r.request_id + "\r\nAllow: GET, HEAD\r\n";
+  const std::string length =
+      "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n";
+  std::string wire = "kept";
+  AppendHttpResponse(r, "", /*head=*/false, &wire);
+  EXPECT_EQ(wire, "kept" + head + length + r.body);
+  // HEAD: the same Content-Length, no body; a Connection header when asked.
+  wire.clear();
+  AppendHttpResponse(r, "close", /*head=*/true, &wire);
+  EXPECT_EQ(wire, head + "Connection: close\r\n" + length);
+  HttpResponse ok;
+  ok.body = "{}";
+  ok.request_id = "0123456789abcdef";
+  wire.clear();
+  AppendHttpResponse(ok, "keep-alive", /*head=*/false, &wire);
+  EXPECT_EQ(wire,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            "X-Request-Id: 0123456789abcdef\r\nConnection: keep-alive\r\n"
+            "Content-Length: 2\r\n\r\n{}");
 }
 
 }  // namespace

@@ -285,7 +285,9 @@ TEST_F(ServeTest, AStalledHalfRequestDelaysNobodyAndIsDropped) {
   // connection; the read timeout (1 s here) then drops it.
   EXPECT_FALSE(stalled.ClosedWithin(0));
   EXPECT_TRUE(stalled.ClosedWithin(5000));
-  EXPECT_EQ(other.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
+  // (By now `other` has idled about as long, and may be dropped too.)
+  EXPECT_EQ(Connection(port_).Get(std::string("/v1/order/detail/") + kExampleHash).status,
+            200);
 }
 
 TEST_F(ServeTest, OversizedOrMalformedRequestsAreRefusedWith4xx) {
@@ -314,6 +316,73 @@ TEST_F(ServeTest, OversizedOrMalformedRequestsAreRefusedWith4xx) {
   EXPECT_EQ(c.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
 }
 
+TEST_F(ServeTest, PipelinedRequestsAreAnsweredInOrder) {
+  Connection c(port_);
+  std::string requests;
+  for (int i = 0; i < 3; ++i) {
+    requests += "GET /v1/order/detail/" + GenerateOrderHash(kSeed, i).ToHex() +
+                " HTTP/1.1\r\nHost: x\r\n\r\n";
+  }
+  requests += "GET /nowhere HTTP/1.1\r\n\r\n";
+  ASSERT_TRUE(c.Send(requests));  // one write: the server reads them together
+  for (int i = 0; i < 3; ++i) {
+    HttpReply r = c.Receive();
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_EQ(r.body, ExpectedBody(i, r.headers["x-request-id"])) << i;
+  }
+  EXPECT_EQ(c.Receive().status, 404);
+  EXPECT_EQ(c.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
+}
+
+TEST_F(ServeTest, ConnectionHeaderFollowsTheRequestsVersion) {
+  const std::string target = std::string("/v1/order/detail/") + kExampleHash;
+  {
+    // HTTP/1.0 closes unless asked to keep alive.
+    Connection c(port_);
+    ASSERT_TRUE(c.Send("GET " + target + " HTTP/1.0\r\n\r\n"));
+    HttpReply r = c.Receive();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.headers["connection"], "close");
+    EXPECT_TRUE(c.ClosedWithin(2000));
+  }
+  {
+    Connection c(port_);
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(
+          c.Send("GET " + target + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+      HttpReply r = c.Receive();
+      EXPECT_EQ(r.status, 200);
+      EXPECT_EQ(r.headers["connection"], "keep-alive");
+    }
+  }
+  {
+    // HTTP/1.1 keeps alive without saying so, and closes when asked.
+    Connection c(port_);
+    HttpReply r = c.Get(target);
+    EXPECT_EQ(r.headers.count("connection"), 0u);
+    ASSERT_TRUE(c.Send("GET " + target + " HTTP/1.1\r\nConnection: close\r\n\r\n"));
+    r = c.Receive();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.headers["connection"], "close");
+    EXPECT_TRUE(c.ClosedWithin(2000));
+  }
+}
+
+TEST_F(ServeTest, ABodyOverTheLimitIs413AndASmallOneIsIgnored) {
+  const std::string target = std::string("/v1/order/detail/") + kExampleHash;
+  Connection small(port_);
+  ASSERT_TRUE(small.Send("GET " + target +
+                         " HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"));
+  EXPECT_EQ(small.Receive().status, 200);
+  EXPECT_EQ(small.Get(target).status, 200);  // the body was not a request
+  Connection big(port_);
+  ASSERT_TRUE(big.Send("GET " + target + " HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"));
+  HttpReply r = big.Receive();
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("\"code\":413"), std::string::npos);
+  EXPECT_TRUE(big.ClosedWithin(2000));
+}
+
 TEST_F(ServeTest, SigtermStopsAcceptingAndExitsCleanly) {
   Connection idle(port_);
   ASSERT_EQ(idle.Get(std::string("/v1/order/detail/") + kExampleHash).status, 200);
@@ -322,6 +391,20 @@ TEST_F(ServeTest, SigtermStopsAcceptingAndExitsCleanly) {
   // The store was closed properly: it opens again (the lock is released).
   EXPECT_EQ(Store::LockHolder(Path("db")), 0);
   ASSERT_OK(Store::Open(Options(), Path("db")));
+}
+
+TEST_F(ServeTest, RowCacheSizeIsAFlag) {
+  EXPECT_EQ(testing::RunTool({"--db", Path("db"), "serve", "--row-cache-mib", "x"})
+                .exit_code,
+            2);
+  ASSERT_EQ(Stop(SIGTERM), 0);
+  Start({"--row-cache-mib", "0"});  // no row cache: every get reads a block
+  Connection c(port_);
+  for (int i = 0; i < 3; ++i) {
+    HttpReply r = c.Get("/v1/order/detail/" + GenerateOrderHash(kSeed, i).ToHex());
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, ExpectedBody(i, r.headers["x-request-id"]));
+  }
 }
 
 TEST_F(ServeTest, ReadersWorkWhileServeHoldsTheStore) {

@@ -3,17 +3,16 @@
 // HandleHttpRequest; this file only moves bytes: accept, read with a bound
 // and a timeout, write, keep alive, stop gracefully.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,14 +27,15 @@ namespace orderstore::tool {
 
 const char kServeHelp[] = R"(usage: orderstore [--db DIR] serve [--listen HOST:PORT] [--threads N]
                                    [--read-timeout SECONDS] [--access-log]
+                                   [--row-cache-mib N]
 
 Answers GET /v1/order/detail/<order_hash> over HTTP/1.1 with the documented
 detail response (SPEC §6). HEAD is answered like GET without the body.
 Errors have the body {"request_id":"...","code":N,"message":"..."}: 400 for
 a malformed hash, 404 for an unknown order or any other path, 405 (with
 "Allow: GET, HEAD") for other methods, 503 when the store cannot be read;
-431 for a request whose request line and headers exceed 8 KiB, 400 for one
-that is not HTTP. Every response has a fresh request id, also sent as the
+431 for a request whose request line and headers exceed 8 KiB, 413 for a
+body over 1 KiB, 400 for one that is not HTTP. Every response has a fresh request id, also sent as the
 X-Request-Id header. Connections are kept alive as HTTP/1.1 says.
 
 Serve opens the store for writing (it holds the store's lock), so other
@@ -46,10 +46,17 @@ commands read it as a secondary instance meanwhile; it prints
                           picks a free port, printed at start)
   --threads N             worker threads (default: one per core)
   --read-timeout SECONDS  drop a connection that takes longer than this to
-                          send a request, or idles this long between
-                          requests (default 10)
+                          send a request, or to take its answer, or idles
+                          this long between requests (default 10; checked
+                          every quarter of it, at most every second)
   --access-log            one line per request on stderr: client, method,
                           target, status, body bytes, microseconds, request id
+  --row-cache-mib N       memory for whole orders kept in RAM (default 256,
+                          about half a million orders at ~520 bytes each).
+                          A request for a cached order costs a few
+                          microseconds; one outside it reads and
+                          decompresses a block, several times that. Size it
+                          to the orders clients ask for.
   --db DIR                the store (default: $ORDERSTORE_DB, else
                           ./orderstore.db)
 
@@ -66,26 +73,27 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+// Sockets bound to one io_context's executor, not the type-erased
+// any_io_executor: no executor copies or virtual calls per operation.
+using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 
 // Request line plus headers; a request larger than this is refused with 431
-// (GET requests have no body worth more than a few bytes).
+// (GET requests have no body worth more than a few bytes: 413 above this).
 constexpr size_t kHeaderLimit = 8 * 1024;
 constexpr size_t kBodyLimit = 1024;
 
-struct ServerState {
+struct Config {
   const Store* store = nullptr;
-  std::chrono::steady_clock::duration read_timeout;
+  Clock::duration read_timeout;
   bool access_log = false;
-  std::atomic<bool> stopping{false};
-  // Requests read and not yet answered (their write pending).
-  std::atomic<int> in_flight{0};
 };
 
 void LogAccess(const std::string& client, std::string_view method,
                std::string_view target, const HttpResponse& response,
-               std::chrono::steady_clock::time_point started) {
+               Clock::time_point started) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
+                          Clock::now() - started)
                           .count();
   std::string line = client;
   line += " \"";
@@ -99,115 +107,267 @@ void LogAccess(const std::string& client, std::string_view method,
   std::fwrite(line.data(), 1, line.size(), stderr);  // stderr: unbuffered
 }
 
-// One connection: read a request, answer it, repeat while kept alive.
-class Session : public std::enable_shared_from_this<Session> {
+// Beast's request parser keeping only what serve uses: the method and the
+// target, copied into strings the connection reuses (keep-alive and the
+// version come from basic_parser itself). http::request_parser would store
+// every header field too, at an allocation each; here parsing a request
+// allocates nothing. A fresh one parses each request (Beast's parsers
+// cannot be reset); that costs no allocation either.
+class RequestParser final : public http::basic_parser<true> {
  public:
-  Session(tcp::socket socket, ServerState* state)
-      : stream_(std::move(socket)), state_(state) {
-    beast::error_code ec;
-    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
-    if (!ec) {
-      client_ = remote.address().to_string() + ":" + std::to_string(remote.port());
-    }
+  RequestParser(std::string* method, std::string* target)
+      : method_(method), target_(target) {
+    header_limit(kHeaderLimit);
+    body_limit(kBodyLimit);
+    eager(true);  // parse a body in the same put() as its header
   }
-
-  void Start() { Read(); }
+  http::verb verb() const { return verb_; }
+  int version() const { return version_; }
 
  private:
-  void Read() {
-    if (state_->stopping) return Close();
-    parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kBodyLimit);
-    stream_.expires_after(state_->read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead,
-                                               shared_from_this()));
+  void on_request_impl(http::verb verb, beast::string_view method,
+                       beast::string_view target, int version,
+                       beast::error_code&) override {
+    verb_ = verb;
+    version_ = version;
+    method_->assign(method.data(), method.size());
+    target_->assign(target.data(), target.size());
   }
-
-  void OnRead(beast::error_code ec, size_t /*bytes*/) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
-      return Close();
-    }
-    started_ = std::chrono::steady_clock::now();
-    ++state_->in_flight;
-    if (ec) {
-      // Too large, or not HTTP: answer once, then close the connection (its
-      // framing can no longer be trusted).
-      const bool too_large = ec == http::error::header_limit ||
-                             ec == http::error::body_limit ||
-                             ec == http::error::buffer_overflow;
-      MakeHttpError(too_large ? 431 : 400,
-                    too_large ? "request too large (request line and headers "
-                                "are limited to 8192 bytes)"
-                              : "malformed HTTP request: " + ec.message(),
-                    &response_);
-      return Send(/*keep_alive=*/false, /*head=*/false, "-", "-");
-    }
-    const auto& request = parser_->get();
-    const beast::string_view beast_method = request.method_string();
-    const beast::string_view beast_target = request.target();
-    const std::string_view method(beast_method.data(), beast_method.size());
-    const std::string_view target(beast_target.data(), beast_target.size());
-    HandleHttpRequest(*state_->store, method, target, &response_);
-    Send(request.keep_alive(), request.method() == http::verb::head, method,
-         target);
+  void on_response_impl(int, beast::string_view, int,
+                        beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view, beast::string_view,
+                     beast::error_code&) override {}
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&,
+                         beast::error_code&) override {}
+  // A body (at most kBodyLimit bytes) means nothing to the endpoint.
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    return body.size();
   }
-
-  void Send(bool keep_alive, bool head, std::string_view method,
-            std::string_view target) {
-    if (state_->access_log) {
-      LogAccess(client_, method, target, response_, started_);
-    }
-    reply_ = {};
-    reply_.version(11);
-    reply_.result(static_cast<unsigned>(response_.status));
-    for (const auto& [name, value] : response_.headers) {
-      reply_.set(name, value);
-    }
-    reply_.keep_alive(keep_alive && !state_->stopping);
-    reply_.content_length(response_.body.size());
-    if (!head) reply_.body() = std::move(response_.body);
-    stream_.expires_after(state_->read_timeout);  // a client that never reads
-    http::async_write(stream_, reply_,
-                      beast::bind_front_handler(&Session::OnWrite,
-                                                shared_from_this()));
+  void on_chunk_header_impl(std::uint64_t, beast::string_view,
+                            beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                            beast::error_code&) override {
+    return body.size();
   }
+  void on_finish_impl(beast::error_code&) override {}
 
-  void OnWrite(beast::error_code ec, size_t /*bytes*/) {
-    --state_->in_flight;
-    if (ec || !reply_.keep_alive()) return Close();
-    Read();
-  }
-
-  void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
-  }
-
-  beast::tcp_stream stream_;
-  ServerState* state_;
-  std::string client_ = "-";
-  beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
-  std::optional<http::request_parser<http::string_body>> parser_;
-  HttpResponse response_;
-  http::response<http::string_body> reply_;
-  std::chrono::steady_clock::time_point started_;
+  std::string* method_;
+  std::string* target_;
+  http::verb verb_ = http::verb::unknown;
+  int version_ = 11;
 };
 
-class Listener : public std::enable_shared_from_this<Listener> {
+class Session;
+
+// One worker thread: its own io_context, run by that thread alone, holding
+// its share of the connections. Nothing here is shared between threads
+// (apart from posting work to `io`), so a request takes no lock, no strand
+// and no atomic operation.
+struct Worker {
+  explicit Worker(const Config* server_config)
+      : config(server_config), sweep(io) {}
+
+  // Every `period`, drops the connections whose deadline has passed (one
+  // timer for all of them, instead of a timer set and cancelled on every
+  // read and write).
+  void Sweep(Clock::duration period);
+  // Stops after the answers being written have gone out, or at `deadline`.
+  void Drain(Clock::time_point deadline);
+
+  asio::io_context io{1};
+  const Config* config;
+  bool stopping = false;
+  int in_flight = 0;  // requests read and not yet answered (write pending)
+  std::vector<std::weak_ptr<Session>> sessions;  // pruned by Sweep
+  asio::steady_timer sweep;
+};
+
+// One connection: read a request, answer it, repeat while kept alive.
+// Lives in its worker's thread only.
+class Session : public std::enable_shared_from_this<Session> {
  public:
-  Listener(asio::io_context* io, tcp::acceptor acceptor, ServerState* state)
-      : io_(io), acceptor_(std::move(acceptor)), state_(state) {}
+  Session(Socket socket, Worker* worker)
+      : socket_(std::move(socket)), worker_(worker) {
+    if (worker_->config->access_log) {
+      beast::error_code ec;
+      tcp::endpoint remote = socket_.remote_endpoint(ec);
+      if (!ec) {
+        client_ = remote.address().to_string() + ":" +
+                  std::to_string(remote.port());
+      }
+    }
+  }
+
+  // Runs in the worker's thread.
+  void Start() {
+    worker_->sessions.push_back(weak_from_this());
+    NextRequest();
+  }
+
+  // Whether the connection has waited for its client longer than the read
+  // timeout allows (for its next request, or to take its answer).
+  bool Overdue(Clock::time_point now) const { return now > deadline_; }
+
+  // Pending reads and writes then end with operation_aborted, dropping the
+  // last references to this session.
+  void Close() {
+    beast::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
+  }
+
+ private:
+  void NextRequest() {
+    if (worker_->stopping) return Close();
+    deadline_ = Clock::now() + worker_->config->read_timeout;
+    parser_.emplace(&method_, &target_);
+    Parse();  // a pipelined request may be in the buffer already
+  }
+
+  // Feeds the parser what has been read; reads more until a request is
+  // complete.
+  void Parse() {
+    while (buffer_.size() > 0) {
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return Refuse(ec);
+      if (parser_->is_done()) return Answer();
+      if (used == 0) break;
+    }
+    const size_t room = buffer_.max_size() - buffer_.size();
+    // Cannot happen (the header limit strikes first); refuse rather than
+    // read nothing forever.
+    if (room == 0) return Refuse(http::error::header_limit);
+    socket_.async_read_some(
+        buffer_.prepare(room),
+        [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+          // An error: the client went away, or Sweep or a stop closed us.
+          if (ec) return self->Close();
+          self->buffer_.commit(bytes);
+          self->Parse();
+        });
+  }
+
+  void Answer() {
+    Began();
+    HandleHttpRequest(*worker_->config->store, method_, target_, &response_);
+    Send(parser_->keep_alive(), parser_->verb() == http::verb::head,
+         parser_->version(), method_, target_);
+  }
+
+  // Too large, or not HTTP: answer once, then close the connection (its
+  // framing can no longer be trusted).
+  void Refuse(beast::error_code ec) {
+    Began();
+    if (ec == http::error::header_limit) {
+      MakeHttpError(431,
+                    "request too large (request line and headers are "
+                    "limited to 8192 bytes)",
+                    &response_);
+    } else if (ec == http::error::body_limit) {
+      MakeHttpError(413, "request body too large (limited to 1024 bytes)",
+                    &response_);
+    } else {
+      MakeHttpError(400, "malformed HTTP request: " + ec.message(), &response_);
+    }
+    // A HEAD request whose request line was read gets no body even here.
+    Send(/*keep_alive=*/false, parser_->verb() == http::verb::head, 11, "-",
+         "-");
+  }
+
+  void Began() {
+    ++worker_->in_flight;
+    if (worker_->config->access_log) started_ = Clock::now();
+  }
+
+  // Writes the response, head and body, with one send.
+  void Send(bool keep_alive, bool head, int version, std::string_view method,
+            std::string_view target) {
+    if (worker_->config->access_log) {
+      LogAccess(client_, method, target, response_, started_);
+    }
+    keep_alive_ = keep_alive && !worker_->stopping;
+    // HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0
+    // closes it unless told otherwise.
+    const std::string_view connection =
+        !keep_alive_ ? "close" : version < 11 ? "keep-alive" : "";
+    wire_.clear();
+    AppendHttpResponse(response_, connection, head, &wire_);
+    deadline_ = Clock::now() + worker_->config->read_timeout;
+    asio::async_write(socket_, asio::buffer(wire_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        --self->worker_->in_flight;
+                        if (ec || !self->keep_alive_) return self->Close();
+                        self->NextRequest();
+                      });
+  }
+
+  Socket socket_;
+  Worker* worker_;
+  std::string client_ = "-";
+  Clock::time_point deadline_;
+  Clock::time_point started_;
+  // Reused from request to request: after the first few requests of a
+  // connection, answering one allocates only the request id.
+  beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
+  std::optional<RequestParser> parser_;
+  std::string method_;
+  std::string target_;
+  HttpResponse response_;
+  std::string wire_;
+  bool keep_alive_ = false;
+};
+
+void Worker::Sweep(Clock::duration period) {
+  sweep.expires_after(period);
+  sweep.async_wait([this, period](beast::error_code ec) {
+    if (ec) return;
+    const Clock::time_point now = Clock::now();
+    for (size_t i = 0; i < sessions.size();) {
+      std::shared_ptr<Session> session = sessions[i].lock();
+      if (!session) {
+        sessions[i] = std::move(sessions.back());
+        sessions.pop_back();
+        continue;
+      }
+      if (session->Overdue(now)) session->Close();
+      ++i;
+    }
+    Sweep(period);
+  });
+}
+
+void Worker::Drain(Clock::time_point deadline) {
+  if (in_flight == 0 || Clock::now() > deadline) {
+    io.stop();
+    return;
+  }
+  sweep.expires_after(std::chrono::milliseconds(5));
+  sweep.async_wait([this, deadline](beast::error_code) { Drain(deadline); });
+}
+
+// Accepts connections in the first worker's thread and hands them to the
+// workers in turn.
+class Listener {
+ public:
+  Listener(tcp::acceptor acceptor, std::vector<std::unique_ptr<Worker>>* workers)
+      : acceptor_(std::move(acceptor)), workers_(workers) {}
 
   void Accept() {
-    // Each connection gets its own strand: its handlers never run at once.
-    acceptor_.async_accept(
-        asio::make_strand(*io_),
-        beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+    Worker* worker = (*workers_)[next_++ % workers_->size()].get();
+    acceptor_.async_accept(worker->io, [this, worker](beast::error_code ec,
+                                                      Socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        auto session = std::make_shared<Session>(std::move(socket), worker);
+        asio::post(worker->io, [session] { session->Start(); });
+      }
+      Accept();
+    });
   }
 
   void Stop() {
@@ -216,18 +376,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
  private:
-  void OnAccept(beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), state_)->Start();
-    }
-    Accept();
-  }
-
-  asio::io_context* io_;
   tcp::acceptor acceptor_;
-  ServerState* state_;
+  std::vector<std::unique_ptr<Worker>>* workers_;
+  size_t next_ = 0;
 };
 
 // Splits "HOST:PORT" ("[v6]:PORT" for IPv6).
@@ -254,7 +405,8 @@ bool ParseListen(const std::string& text, asio::ip::address* address,
 int Serve(const Args& args) {
   FlagParser flags("serve", args.words);
   if (!flags.Parse({"--access-log"},
-                   {"--listen", "--threads", "--read-timeout"})) {
+                   {"--listen", "--threads", "--read-timeout",
+                    "--row-cache-mib"})) {
     return kExitUsage;
   }
   if (!flags.operands().empty()) {
@@ -269,25 +421,36 @@ int Serve(const Args& args) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::optional<uint64_t> threads = flags.Count("--threads", cores);
   std::optional<uint64_t> timeout = flags.Count("--read-timeout", 10);
-  if (!threads || !timeout) return kExitUsage;
+  Options options;
+  std::optional<uint64_t> row_cache_mib =
+      flags.Count("--row-cache-mib", options.row_cache_bytes >> 20);
+  if (!threads || !timeout || !row_cache_mib) return kExitUsage;
+  if (*row_cache_mib > (uint64_t{1} << 30)) {
+    return flags.UsageError("--row-cache-mib is too large");
+  }
+  options.row_cache_bytes = *row_cache_mib << 20;
   if (*threads == 0 || *threads > 256) {
     return flags.UsageError("--threads wants 1 to 256");
   }
   if (*timeout == 0) return flags.UsageError("--read-timeout wants at least 1");
 
-  Result<std::unique_ptr<Store>> store = Store::Open(Options(), args.db);
+  Result<std::unique_ptr<Store>> store = Store::Open(options, args.db);
   if (!store.ok()) {
     PrintError("serve", store.status().message());
     return kExitStoreError;
   }
 
-  ServerState state;
-  state.store = store->get();
-  state.read_timeout = std::chrono::seconds(*timeout);
-  state.access_log = flags.Has("--access-log");
+  Config config;
+  config.store = store->get();
+  config.read_timeout = std::chrono::seconds(*timeout);
+  config.access_log = flags.Has("--access-log");
 
-  asio::io_context io(static_cast<int>(*threads));
-  tcp::acceptor acceptor(io);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (uint64_t i = 0; i < *threads; ++i) {
+    workers.push_back(std::make_unique<Worker>(&config));
+  }
+  asio::io_context& first = workers.front()->io;
+  tcp::acceptor acceptor(first);
   beast::error_code ec;
   const tcp::endpoint endpoint(address, port);
   acceptor.open(endpoint.protocol(), ec);
@@ -299,27 +462,26 @@ int Serve(const Args& args) {
     return kExitStoreError;
   }
   const tcp::endpoint bound = acceptor.local_endpoint();
-  auto listener = std::make_shared<Listener>(&io, std::move(acceptor), &state);
-  listener->Accept();
+  Listener listener(std::move(acceptor), &workers);
+  listener.Accept();
+  // A quarter of the timeout, at most 1 s: a connection is dropped at most
+  // that long after its deadline.
+  const Clock::duration sweep_period = std::min<Clock::duration>(
+      config.read_timeout / 4, std::chrono::seconds(1));
+  for (auto& worker : workers) worker->Sweep(sweep_period);
 
-  // Stop accepting at once; let the answers in flight go out, then stop.
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::steady_timer drain(io);
-  std::chrono::steady_clock::time_point deadline;
-  std::function<void(beast::error_code)> wait_drained =
-      [&](beast::error_code) {
-        if (state.in_flight == 0 || std::chrono::steady_clock::now() > deadline) {
-          io.stop();
-          return;
-        }
-        drain.expires_after(std::chrono::milliseconds(5));
-        drain.async_wait(wait_drained);
-      };
+  // Stop accepting at once; each worker lets the answers it is writing go
+  // out (for up to 5 s), then stops.
+  asio::signal_set signals(first, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {
-    state.stopping = true;
-    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    listener->Stop();
-    wait_drained({});
+    listener.Stop();
+    const Clock::time_point deadline = Clock::now() + std::chrono::seconds(5);
+    for (auto& worker : workers) {
+      asio::post(worker->io, [w = worker.get(), deadline] {
+        w->stopping = true;
+        w->Drain(deadline);
+      });
+    }
   });
 
   std::printf("listening on %s:%u\n",
@@ -329,10 +491,12 @@ int Serve(const Args& args) {
               static_cast<unsigned>(bound.port()));
   std::fflush(stdout);
 
-  std::vector<std::thread> workers;
-  for (uint64_t i = 1; i < *threads; ++i) workers.emplace_back([&io] { io.run(); });
-  io.run();
-  for (std::thread& worker : workers) worker.join();
+  std::vector<std::thread> threads_running;
+  for (size_t i = 1; i < workers.size(); ++i) {
+    threads_running.emplace_back([w = workers[i].get()] { w->io.run(); });
+  }
+  first.run();
+  for (std::thread& thread : threads_running) thread.join();
   return kExitOk;
 }
 
