@@ -84,7 +84,7 @@ std::unique_ptr<RocksDb> OpenRocks(const std::string& path) {
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const std::string& name : names) {
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+    families.emplace_back(name, internal::RocksFamilyOptions(options, name));
   }
   auto db = std::make_unique<RocksDb>();
   db->path = path;
@@ -329,6 +329,16 @@ sqlite3* OpenSqlite(const std::string& path) {
              " end_s INTEGER, end_ns INTEGER, end_off INTEGER,"
              " PRIMARY KEY(hash, idx)) WITHOUT ROWID;");
   return db;
+}
+
+void AddSqliteIndexes(sqlite3* db) {
+  SqliteExec(db,
+             "CREATE INDEX IF NOT EXISTS orders_by_created ON "
+             "orders(create_s, create_ns);"
+             "CREATE INDEX IF NOT EXISTS orders_by_status_created ON "
+             "orders(status, create_s, create_ns);"
+             "CREATE INDEX IF NOT EXISTS items_by_resource ON items(resource_id);"
+             "PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 SqliteLoader::SqliteLoader(sqlite3* db) : db_(db) {

@@ -72,6 +72,11 @@ sqlite3* SqliteDb();
 // values. Both tables WITHOUT ROWID, so a lookup is one B-tree search per
 // table, and the key is stored once.
 sqlite3* OpenSqlite(const std::string& path);
+// Adds to `db` (if not there yet) the indexes that answer what the store's
+// secondary indexes answer: orders by creation time, by status and
+// creation time, and items by resource_id. Checkpoints the WAL afterwards,
+// so that the database file holds them.
+void AddSqliteIndexes(sqlite3* db);
 // Runs `sql`, or dies naming it.
 void SqliteExec(sqlite3* db, const char* sql);
 // Inserts orders in one transaction, through prepared statements.

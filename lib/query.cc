@@ -58,7 +58,11 @@ struct Range {
 };
 
 // Walks one or more ranges of one index in suffix order (merging them),
-// fetching each entry's order from the same snapshot.
+// fetching the entries' orders from the same snapshot a batch at a time:
+// one MultiGet of up to kMaxBatch orders costs less per order than as
+// many Gets (one superversion reference, one pass over the files for keys
+// in sorted order). Batches start small and double, so that a caller who
+// stops after a few orders fetches few.
 class IndexQuery final : public QueryIterator {
  public:
   IndexQuery(const Store::Impl& impl, const ReadOptions& options, Index index,
@@ -109,14 +113,13 @@ class IndexQuery final : public QueryIterator {
   void Next() override {
     assert(valid_);
     ++yielded_;
-    rocksdb::Iterator& it = *current_->it;
-    backward_ ? it.Prev() : it.Next();
+    ++position_;
     Settle();
   }
 
   OrderView view() const override {
     assert(valid_);
-    return *VerifyRecord(AsView(order_));  // verified when positioned
+    return view_;
   }
 
   Status status() const override { return status_; }
@@ -127,6 +130,9 @@ class IndexQuery final : public QueryIterator {
   }
 
  private:
+  static constexpr size_t kFirstBatch = 8;
+  static constexpr size_t kMaxBatch = 64;
+
   struct Source {
     Range range;
     rocksdb::Slice lower, upper;  // point into `range`
@@ -136,67 +142,119 @@ class IndexQuery final : public QueryIterator {
     }
   };
 
-  // Moves to the next entry (in suffix order over all ranges) whose order
-  // exists and derives it, or ends the query.
+  // An index entry of the current batch and the fetch of its order.
+  struct Entry {
+    size_t key_offset;  // the entry's key is keys_[key_offset, +key_size)
+    size_t key_size;
+    size_t prefix_size;  // its range's prefix, before the suffix
+    OrderHash hash;
+  };
+
+  std::string_view IndexKey(const Entry& e) const {
+    return std::string_view(keys_).substr(e.key_offset, e.key_size);
+  }
+
+  // Moves to the next entry whose order exists and derives it (fetching
+  // batches as needed), or ends the query.
   void Settle() {
     valid_ = false;
     while (status_.ok()) {
       if (limit_ != 0 && yielded_ >= limit_) return;  // more may follow
-      current_ = nullptr;
-      for (auto& source : sources_) {
-        if (!source->it->Valid()) {
-          if (!source->it->status().ok()) {
-            status_ = FromRocks(source->it->status(), FamilyName(index_));
-            return;
-          }
-          continue;
+      if (position_ == entries_.size()) {
+        // An error met while reading ahead comes after the entries read
+        // before it.
+        if (!pending_.ok()) {
+          status_ = pending_;
+          return;
         }
-        if (current_ == nullptr ||
-            (backward_ ? source->suffix() > current_->suffix()
-                       : source->suffix() < current_->suffix())) {
-          current_ = source.get();
-        }
+        if (!FetchBatch()) return;
+        continue;
       }
-      if (current_ == nullptr) {
-        exhausted_ = true;
-        return;
-      }
-      std::string_view key = AsView(current_->it->key());
-      if (key.size() < OrderHash::kSize) {
-        status_ = Status::Corruption(std::string(FamilyName(index_)) +
-                                     ": malformed index key");
-        return;
-      }
-      std::array<uint8_t, OrderHash::kSize> bytes;
-      std::copy_n(key.end() - OrderHash::kSize, OrderHash::kSize, bytes.begin());
-      OrderHash hash(bytes);
-      order_.Reset();
-      rocksdb::Status got =
-          impl_.db->Get(read_, impl_.orders, KeyOf(hash), &order_);
+      const Entry& e = entries_[position_];
+      const rocksdb::Status& got = statuses_[position_];
       if (got.IsNotFound()) {
         status_ = Status::Corruption(std::string(FamilyName(index_)) +
                                      " entry points at missing order " +
-                                     hash.ToHex());
+                                     e.hash.ToHex());
         return;
       }
       if (!got.ok()) {
-        status_ = FromRocks(got, "order " + hash.ToHex());
+        status_ = FromRocks(got, "order " + e.hash.ToHex());
         return;
       }
-      Result<OrderView> view = internal::VerifyStored(hash, AsView(order_));
+      Result<OrderView> view =
+          internal::VerifyStored(e.hash, AsView(orders_[position_]));
       if (!view.ok()) {
         status_ = view.status();
         return;
       }
+      const std::string_view key = IndexKey(e);
       if (Derives(*view, index_, key)) {
-        last_suffix_ = std::string(current_->suffix());
+        last_suffix_.assign(key.substr(e.prefix_size));
+        view_ = *view;
         valid_ = true;
         return;
       }
       // A stale entry (its order was rewritten over a damaged record):
       // skip it; CheckIndexes reports it.
-      backward_ ? current_->it->Prev() : current_->it->Next();
+      ++position_;
     }
+  }
+
+  // Reads the next batch of entries, in suffix order over all ranges, and
+  // fetches their orders. An error that stops the reading is kept in
+  // pending_. False when no entry was read.
+  bool FetchBatch() {
+    size_t want = batch_size_;
+    batch_size_ = std::min(batch_size_ * 2, kMaxBatch);
+    if (limit_ != 0) want = std::min(want, limit_ - yielded_);
+    entries_.clear();
+    keys_.clear();
+    position_ = 0;
+    while (entries_.size() < want) {
+      Source* next = nullptr;
+      for (auto& source : sources_) {
+        if (!source->it->Valid()) {
+          if (!source->it->status().ok()) {
+            pending_ = FromRocks(source->it->status(), FamilyName(index_));
+            break;
+          }
+          continue;
+        }
+        if (next == nullptr ||
+            (backward_ ? source->suffix() > next->suffix()
+                       : source->suffix() < next->suffix())) {
+          next = source.get();
+        }
+      }
+      if (!pending_.ok() || next == nullptr) break;
+      std::string_view key = AsView(next->it->key());
+      if (key.size() < OrderHash::kSize) {
+        pending_ = Status::Corruption(std::string(FamilyName(index_)) +
+                                     ": malformed index key");
+        break;
+      }
+      std::array<uint8_t, OrderHash::kSize> bytes;
+      std::copy_n(key.end() - OrderHash::kSize, OrderHash::kSize, bytes.begin());
+      entries_.push_back(
+          {keys_.size(), key.size(), next->range.prefix.size(), OrderHash(bytes)});
+      keys_.append(key);
+      backward_ ? next->it->Prev() : next->it->Next();
+    }
+    if (entries_.empty()) {
+      if (pending_.ok()) exhausted_ = true;
+      return false;
+    }
+    const size_t n = entries_.size();
+    std::vector<rocksdb::Slice> order_keys;
+    order_keys.reserve(n);
+    for (const Entry& e : entries_) order_keys.push_back(internal::KeyOf(e.hash));
+    if (orders_.size() < n) orders_.resize(n);
+    for (size_t i = 0; i < n; ++i) orders_[i].Reset();
+    statuses_.assign(n, rocksdb::Status());
+    impl_.db->MultiGet(read_, impl_.orders, n, order_keys.data(), orders_.data(),
+                       statuses_.data());
+    return true;
   }
 
   const Store::Impl& impl_;
@@ -206,12 +264,20 @@ class IndexQuery final : public QueryIterator {
   const bool backward_;
   const size_t limit_;
   std::vector<std::unique_ptr<Source>> sources_;
-  Source* current_ = nullptr;
-  rocksdb::PinnableSlice order_;  // the current order's record
+  size_t batch_size_ = kFirstBatch;
+  // The current batch: its entries, their keys back to back, and for each
+  // entry its order's record and the status of fetching it.
+  std::vector<Entry> entries_;
+  std::string keys_;
+  std::vector<rocksdb::PinnableSlice> orders_;
+  std::vector<rocksdb::Status> statuses_;
+  size_t position_ = 0;  // the current entry of the batch
+  OrderView view_;       // the current order, verified
   std::string last_suffix_;
   size_t yielded_ = 0;
   bool valid_ = false;
   bool exhausted_ = false;
+  Status pending_;  // ended the reading of entries; reported after them
   Status status_;
 };
 

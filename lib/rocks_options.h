@@ -5,13 +5,21 @@
 
 #include <rocksdb/options.h>
 
+#include <string_view>
+
 #include "orderstore/options.h"
 
 namespace orderstore::internal {
 
-// The database and column family options for `options` (each call makes
-// its own caches).
+// The database options and the order records' column family options for
+// `options` (each call makes its own caches).
 rocksdb::Options RocksOptions(const Options& options);
+
+// The options of the column family named `family` in a database opened
+// with `rocks` (RocksOptions' result): `rocks`' own, sharing its caches,
+// except that the index families are always compressed with zstd.
+rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
+                                                std::string_view family);
 
 // The read options for `options`.
 rocksdb::ReadOptions RocksRead(const ReadOptions& options);

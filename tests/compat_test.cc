@@ -7,8 +7,11 @@
 
 #include <string>
 
+#include "orderstore/generate.h"
 #include "orderstore/json_export.h"
 #include "orderstore/order_view.h"
+#include "orderstore/query.h"
+#include "orderstore/store.h"
 #include "tests/test_util.h"
 
 namespace orderstore {
@@ -45,6 +48,51 @@ TEST(CompatTest, RecordWrittenByTheFirstBuildStillReads) {
   std::string json;
   AppendDetailResponse(*view, "TRBUBYEtcQWEg18W", &json);
   EXPECT_EQ(json, testing::kExampleCompact);
+}
+
+// Files keep the codec they were written with: a store written with any
+// Options::compression (zstd was the default before lz4) reads, and
+// answers queries, when opened with any other.
+class CompressionCompatTest : public testing::TempDirTest {};
+
+TEST_F(CompressionCompatTest, StoreWrittenWithOneCodecReadsWithAnother) {
+  const Compression codecs[] = {Compression::kZstd, Compression::kSnappy,
+                                Compression::kNone, Compression::kLz4};
+  WriteOptions write;
+  write.sync = false;
+  for (Compression written : codecs) {
+    for (Compression read : codecs) {
+      const std::string path =
+          Path("db" + std::to_string(static_cast<int>(written)) +
+               std::to_string(static_cast<int>(read)));
+      Options options;
+      options.compression = written;
+      {
+        auto store = Store::Open(options, path);
+        ASSERT_OK(store);
+        WriteBatch batch;
+        for (uint64_t i = 0; i < 50; ++i) ASSERT_OK(batch.Put(GenerateOrder(3, i)));
+        ASSERT_OK((*store)->Write(write, batch));
+      }
+      // Reopening flushes the recovered log into table files, still with
+      // the codec the store was written with.
+      ASSERT_OK(Store::Open(options, path));
+      options.compression = read;
+      auto store = Store::Open(options, path);
+      ASSERT_OK(store);
+      for (uint64_t i = 0; i < 50; ++i) {
+        Result<PinnedOrder> order = (*store)->Get({}, GenerateOrderHash(3, i));
+        ASSERT_OK(order);
+        EXPECT_EQ(order->view().ToOwned(), GenerateOrder(3, i));
+      }
+      auto it = (*store)->QueryCreated({}, CreatedQuery{});
+      ASSERT_OK(it);
+      size_t found = 0;
+      for (; (*it)->Valid(); (*it)->Next()) ++found;
+      EXPECT_OK((*it)->status());
+      EXPECT_EQ(found, 50u);
+    }
+  }
 }
 
 }  // namespace
