@@ -7,7 +7,6 @@
 #include <rocksdb/slice.h>
 
 #include <array>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,15 +31,6 @@ inline std::string_view AsView(const rocksdb::Slice& s) {
 // Translates a RocksDB status at the boundary; `context` says what was being
 // done ("store /x", "order 6028...").
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
-
-// std::hash for OrderHash: its bytes are already uniformly random.
-struct HashOfHash {
-  size_t operator()(const OrderHash& hash) const {
-    size_t value;
-    std::memcpy(&value, hash.bytes().data(), sizeof value);
-    return value;
-  }
-};
 
 // Verifies a stored value and that it holds the order its key names, so a
 // record can never be handed out under another order's hash.

@@ -31,6 +31,12 @@ class QueryTest : public testing::TempDirTest {
     write_.sync = false;
     Open();
   }
+  // The store closes (and its background work stops) before the directory
+  // is removed.
+  void TearDown() override {
+    store_.reset();
+    TempDirTest::TearDown();
+  }
   void Open() {
     auto store = Store::Open(Options(), Path("db"));
     ASSERT_OK(store);
