@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -612,6 +613,81 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
   }
   return FromRocks(impl_->db->Write(RocksWrite(options), &rocks_batch),
                    "store " + impl_->path);
+}
+
+namespace {
+
+// Writes `changes` (sorted, each key once) as a table file at `path` that
+// `family`'s options can read.
+Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                      const std::vector<KeyChange>& changes,
+                      const std::string& path) {
+  // Keep the written blocks in the page cache: an import is usually read
+  // soon after.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family),
+                                family, /*invalidate_page_cache=*/false);
+  rocksdb::Status s = writer.Open(path);
+  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
+    const KeyChange& change = changes[i];
+    s = change.deleted
+            ? writer.Delete(change.key)
+            : writer.Put(change.key, rocksdb::Slice(change.value.data(),
+                                                    change.value.size()));
+  }
+  if (s.ok()) s = writer.Finish();
+  return FromRocks(s, path);
+}
+
+}  // namespace
+
+Status Store::Import(const WriteBatch& batch) {
+  Status s = impl_->CheckWritable();
+  if (!s.ok()) return s;
+  const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
+  if (finals.empty()) return Status::OK();
+
+  // Every stripe, in order: no other write may change an order between our
+  // reading it and the files landing.
+  std::vector<std::unique_lock<std::mutex>> locks;
+  for (std::mutex& stripe : impl_->stripes) locks.emplace_back(stripe);
+
+  Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
+  if (!changes.ok()) return changes.status();
+
+  // The files are written in a directory of their own inside the store (a
+  // hard link moves them in) and removed whatever happens; one left by a
+  // killed import is removed by the next.
+  const std::filesystem::path dir = std::filesystem::path(impl_->path) / "import.tmp";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directory(dir, ec);
+  if (ec) return Status::IOError(dir.string() + ": " + ec.message());
+  struct RemoveDir {
+    const std::filesystem::path& dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_dir{dir};
+
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+    if ((*changes)[slot].empty()) continue;  // a table file cannot be empty
+    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+    const std::string file = (dir / (family->GetName() + ".sst")).string();
+    s = WriteTableFile(*impl_->db, family, (*changes)[slot], file);
+    if (!s.ok()) return s.WithContext("store " + impl_->path);
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = family;
+    arg.external_files = {file};
+    arg.options.move_files = true;
+    args.push_back(std::move(arg));
+  }
+  if (args.empty()) return Status::OK();  // every order was already stored
+  // One step for all column families: RocksDB records the files of every
+  // family in one manifest write, synced, so after a crash the store has
+  // all of them or none.
+  return FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
