@@ -58,22 +58,27 @@ uint64_t ImportJsonLines(
   return imported;
 }
 
+// A new empty store in a fresh directory.
+std::unique_ptr<Store> OpenFreshStore(const std::string& name) {
+  Result<std::unique_ptr<Store>> store = Store::Open(Options(), FreshDir(name));
+  if (!store.ok()) Die(store.status().ToString());
+  return std::move(store).value();
+}
+
 void BM_Import_Orderstore(benchmark::State& state) {
   const std::string& jsonl = JsonLinesPath();
   uint64_t imported = 0;
   for (auto _ : state) {
-    const std::string dir = FreshDir("import-orderstore");
-    Result<std::unique_ptr<Store>> store = Store::Open(Options(), dir);
-    if (!store.ok()) Die(store.status().ToString());
+    std::unique_ptr<Store> store = OpenFreshStore("import-orderstore");
     WriteBatch batch;
     imported += ImportJsonLines(jsonl, [&](const std::vector<Order>& orders) {
       for (const Order& order : orders) {
         if (Status s = batch.Put(order); !s.ok()) Die(s.ToString());
       }
     });
-    if (Status s = (*store)->Import(batch); !s.ok()) Die(s.ToString());
+    if (Status s = store->Import(batch); !s.ok()) Die(s.ToString());
     state.PauseTiming();
-    store->reset();
+    store.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<int64_t>(imported));
@@ -87,9 +92,7 @@ void BM_Import_OrderstoreWrite(benchmark::State& state) {
   const std::string& jsonl = JsonLinesPath();
   uint64_t imported = 0;
   for (auto _ : state) {
-    const std::string dir = FreshDir("import-orderstore-write");
-    Result<std::unique_ptr<Store>> store = Store::Open(Options(), dir);
-    if (!store.ok()) Die(store.status().ToString());
+    std::unique_ptr<Store> store = OpenFreshStore("import-orderstore-write");
     WriteOptions write;
     write.sync = false;
     imported += ImportJsonLines(jsonl, [&](const std::vector<Order>& orders) {
@@ -97,10 +100,10 @@ void BM_Import_OrderstoreWrite(benchmark::State& state) {
       for (const Order& order : orders) {
         if (Status s = batch.Put(order); !s.ok()) Die(s.ToString());
       }
-      if (Status s = (*store)->Write(write, batch); !s.ok()) Die(s.ToString());
+      if (Status s = store->Write(write, batch); !s.ok()) Die(s.ToString());
     });
     state.PauseTiming();
-    store->reset();
+    store.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<int64_t>(imported));
