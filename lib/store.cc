@@ -637,6 +637,7 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
 
   // Hold the stripes of every order written, in a fixed order, from reading
   // the old records until the batch lands.
+  std::shared_lock<std::shared_mutex> no_import(impl_->import_gate);
   std::array<bool, Impl::kStripes> used{};
   for (const FinalRecord& final : finals) used[Impl::StripeOf(final.hash)] = true;
   std::vector<std::unique_lock<std::mutex>> locks;
@@ -696,10 +697,9 @@ Status Store::Import(const WriteBatch& batch) {
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
   if (finals.empty()) return Status::OK();
 
-  // Every stripe, in order: no other write may change an order between our
-  // reading it and the files landing.
-  std::vector<std::unique_lock<std::mutex>> locks;
-  for (std::mutex& stripe : impl_->stripes) locks.emplace_back(stripe);
+  // No other write may change an order between our reading it and the
+  // files landing.
+  std::unique_lock<std::shared_mutex> alone(impl_->import_gate);
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
   if (!changes.ok()) return changes.status();

@@ -9,6 +9,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,12 @@ struct Store::Impl {
   // writers of one order cannot leave stale index entries.
   static constexpr size_t kStripes = 64;
   std::array<std::mutex, kStripes> stripes;
+
+  // Every write shares it, taken before any stripe; Store::Import takes it
+  // alone, so that no other write comes between its reading the stored
+  // records and its files landing (one lock, where holding all the stripes
+  // would be 64).
+  std::shared_mutex import_gate;
 
   static size_t StripeOf(const OrderHash& hash) {
     return hash.bytes()[0] % kStripes;
