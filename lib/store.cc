@@ -6,12 +6,15 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
-#include <unordered_map>
 #include <new>
+#include <thread>
 #include <utility>
 
 #include "lib/index.h"
@@ -257,12 +260,18 @@ void PinnedOrder::Reset() {
 
 // ----------------------------------------------------------------- WriteBatch
 
+namespace {
+
+// One entry of a WriteBatch.
+struct BatchOp {
+  OrderHash hash;
+  std::string record;  // empty for a delete (a record never is)
+};
+
+}  // namespace
+
 struct WriteBatch::Rep {
-  struct Op {
-    OrderHash hash;
-    std::string record;  // empty for a delete (a record never is)
-  };
-  std::vector<Op> ops;
+  std::vector<BatchOp> ops;
 };
 
 WriteBatch::WriteBatch() : rep_(std::make_unique<Rep>()) {}
@@ -283,6 +292,184 @@ void WriteBatch::Delete(const OrderHash& hash) {
 
 size_t WriteBatch::size() const { return rep_->ops.size(); }
 void WriteBatch::Clear() { rep_->ops.clear(); }
+
+// ------------------------------------------------ what a batch changes
+
+namespace {
+
+// The final record of one order a batch writes.
+struct FinalRecord {
+  OrderHash hash;
+  const std::string* record;  // into the batch; null: deleted
+};
+
+// The final record of each order `ops` writes, sorted by hash: a batch
+// lands all at once, so only the last entry for a hash matters.
+std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
+  std::vector<FinalRecord> finals;
+  finals.reserve(ops.size());
+  for (const BatchOp& op : ops) {
+    finals.push_back({op.hash, op.record.empty() ? nullptr : &op.record});
+  }
+  std::stable_sort(finals.begin(), finals.end(),
+                   [](const FinalRecord& a, const FinalRecord& b) {
+                     return a.hash < b.hash;
+                   });
+  // Keep the last of each run of equal hashes.
+  auto last = std::unique(finals.rbegin(), finals.rend(),
+                          [](const FinalRecord& a, const FinalRecord& b) {
+                            return a.hash == b.hash;
+                          });
+  finals.erase(finals.begin(), last.base());
+  return finals;
+}
+
+// One RocksDB key a batch writes: a put of `value`, or a deletion.
+struct KeyChange {
+  std::string key;
+  std::string_view value;  // into the batch's records; empty for index entries
+  bool deleted = false;
+};
+
+// Which column family a FamilyChanges slot is for: the orders, then one
+// per internal::Index.
+constexpr size_t kOrdersSlot = 0;
+constexpr size_t kFamilySlots = 1 + internal::kIndexCount;
+size_t SlotOf(internal::Index index) { return 1 + static_cast<size_t>(index); }
+
+rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl,
+                                          size_t slot) {
+  return slot == kOrdersSlot
+             ? impl.orders
+             : impl.family(static_cast<internal::Index>(slot - 1));
+}
+
+// What a batch changes in each column family, every key at most once. Each
+// slot is written sorted by key (see SortChanges): the order in which
+// RocksDB's memtable inserts fastest (each insert starts from the previous
+// one's place in the skip list), and the order a table file needs.
+using FamilyChanges = std::array<std::vector<KeyChange>, kFamilySlots>;
+
+// Adds the changes that replace `old_record` (empty: absent) of the order
+// `hash` with `record` (null: deleted). Index entries that both derive are
+// left alone, so a status update that keeps the order's status and
+// resources rewrites only the record; an unchanged record writes nothing.
+void AddChanges(const OrderHash& hash, std::string_view old_record,
+                const std::string* record, FamilyChanges* changes) {
+  if (record != nullptr ? old_record == *record : old_record.empty()) return;
+  std::vector<internal::IndexEntry> old_entries, new_entries;
+  // A damaged old record derives nothing: it is being replaced, and
+  // queries skip entries whose order does not derive them.
+  if (Result<OrderView> old_view = VerifyRecord(old_record); old_view.ok()) {
+    old_entries = internal::IndexEntriesOf(*old_view);
+  }
+  if (record != nullptr) {
+    // Encoded by WriteBatch::Put from a validated order: always verifies.
+    new_entries = internal::IndexEntriesOf(*VerifyRecord(*record));
+  }
+  auto has = [](const std::vector<internal::IndexEntry>& entries,
+                const internal::IndexEntry& e) {
+    return std::find(entries.begin(), entries.end(), e) != entries.end();
+  };
+  for (internal::IndexEntry& e : old_entries) {
+    if (!has(new_entries, e)) {
+      (*changes)[SlotOf(e.index)].push_back({std::move(e.key), {}, true});
+    }
+  }
+  for (internal::IndexEntry& e : new_entries) {
+    if (!has(old_entries, e)) {
+      (*changes)[SlotOf(e.index)].push_back({std::move(e.key), {}, false});
+    }
+  }
+  std::vector<KeyChange>& orders = (*changes)[kOrdersSlot];
+  if (record != nullptr) {
+    orders.push_back({std::string(hash.AsKey()), *record, false});
+  } else {
+    orders.push_back({std::string(hash.AsKey()), {}, true});
+  }
+}
+
+// The first 16 bytes of `key`, big-endian, zero-padded.
+std::pair<uint64_t, uint64_t> PrefixOf(std::string_view key) {
+  std::array<unsigned char, 16> bytes{};
+  std::memcpy(bytes.data(), key.data(), std::min(key.size(), bytes.size()));
+  auto load = [&bytes](size_t at) {
+    uint64_t value = 0;
+    for (size_t i = at; i < at + 8; ++i) value = value << 8 | bytes[i];
+    return value;
+  };
+  return {load(0), load(8)};
+}
+
+// Sorts one column family's changes by key. Comparing the keys' first 16
+// bytes, held in a contiguous array, decides almost every pair without
+// reaching the keys' own heap bytes: an import sorts millions of keys, and
+// chasing a pointer per comparison made that the slowest part of it.
+void SortChanges(std::vector<KeyChange>* changes) {
+  struct Sortable {
+    std::pair<uint64_t, uint64_t> prefix;
+    KeyChange* change;
+  };
+  std::vector<Sortable> order;
+  order.reserve(changes->size());
+  for (KeyChange& change : *changes) order.push_back({PrefixOf(change.key), &change});
+  std::sort(order.begin(), order.end(), [](const Sortable& a, const Sortable& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return a.change->key < b.change->key;
+  });
+  std::vector<KeyChange> sorted;
+  sorted.reserve(changes->size());
+  for (const Sortable& s : order) sorted.push_back(std::move(*s.change));
+  // An index key ends with its order's hash, and each order adds a key
+  // once: no key can repeat.
+  assert(std::adjacent_find(sorted.begin(), sorted.end(),
+                            [](const KeyChange& a, const KeyChange& b) {
+                              return a.key == b.key;
+                            }) == sorted.end());
+  *changes = std::move(sorted);
+}
+
+// Reads the stored record of every order in `finals` (sorted by hash), in
+// sorted MultiGets of a bounded size, and returns the changes that writing
+// the final records makes, not yet sorted (see SortChanges). With `expected` (one order): Conflict
+// unless the stored record is byte for byte *expected (empty: absent).
+// REQUIRES: the caller holds the stripes of every order in `finals`.
+Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
+                                  const std::vector<FinalRecord>& finals,
+                                  const std::string_view* expected) {
+  assert(expected == nullptr || finals.size() == 1);
+  constexpr size_t kChunk = 1024;
+  FamilyChanges changes;
+  changes[kOrdersSlot].reserve(finals.size());
+  std::vector<rocksdb::Slice> keys;
+  std::vector<rocksdb::PinnableSlice> values(std::min(finals.size(), kChunk));
+  std::vector<rocksdb::Status> statuses(values.size());
+  for (size_t begin = 0; begin < finals.size(); begin += kChunk) {
+    const size_t n = std::min(kChunk, finals.size() - begin);
+    keys.clear();
+    for (size_t i = 0; i < n; ++i) keys.push_back(KeyOf(finals[begin + i].hash));
+    for (size_t i = 0; i < n; ++i) values[i].Reset();
+    impl.db->MultiGet(rocksdb::ReadOptions(), impl.orders, n, keys.data(),
+                      values.data(), statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      const FinalRecord& final = finals[begin + i];
+      std::string_view old_record;
+      if (statuses[i].ok()) {
+        old_record = AsView(values[i]);
+      } else if (!statuses[i].IsNotFound()) {
+        return FromRocks(statuses[i], "order " + final.hash.ToHex());
+      }
+      if (expected != nullptr && old_record != *expected) {
+        return Status::Conflict("order " + final.hash.ToHex() +
+                                " changed since it was read");
+      }
+      AddChanges(final.hash, old_record, final.record, &changes);
+    }
+  }
+  return changes;
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------- Store
 
@@ -465,74 +652,125 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
                     const std::string_view* expected) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
-  const std::vector<WriteBatch::Rep::Op>& ops = batch.rep_->ops;
-  assert(expected == nullptr || ops.size() == 1);
+  const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
 
   // Hold the stripes of every order written, in a fixed order, from reading
   // the old records until the batch lands.
+  std::shared_lock<std::shared_mutex> no_import(impl_->import_gate);
   std::array<bool, Impl::kStripes> used{};
-  for (const WriteBatch::Rep::Op& op : ops) used[Impl::StripeOf(op.hash)] = true;
+  for (const FinalRecord& final : finals) used[Impl::StripeOf(final.hash)] = true;
   std::vector<std::unique_lock<std::mutex>> locks;
   for (size_t i = 0; i < Impl::kStripes; ++i) {
     if (used[i]) locks.emplace_back(impl_->stripes[i]);
   }
 
+  Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
+  if (!changes.ok()) return changes.status();
   rocksdb::WriteBatch rocks_batch;
-  // The latest record of each order earlier in this batch (null: deleted).
-  std::unordered_map<OrderHash, const std::string*, internal::HashOfHash> latest;
-  rocksdb::PinnableSlice stored;
-  for (const WriteBatch::Rep::Op& op : ops) {
-    // Drop the index entries of the record this op replaces.
-    std::string_view old_record;
-    if (auto it = latest.find(op.hash); it != latest.end()) {
-      if (it->second != nullptr) old_record = *it->second;
-    } else {
-      stored.Reset();
-      rocksdb::Status got = impl_->db->Get(rocksdb::ReadOptions(), impl_->orders,
-                                           KeyOf(op.hash), &stored);
-      if (got.ok()) {
-        old_record = AsView(stored);
-      } else if (!got.IsNotFound()) {
-        return FromRocks(got, "order " + op.hash.ToHex());
-      }
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+    SortChanges(&(*changes)[slot]);
+    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+    for (const KeyChange& change : (*changes)[slot]) {
+      rocksdb::Status added =
+          change.deleted
+              ? rocks_batch.Delete(family, change.key)
+              : rocks_batch.Put(family, change.key,
+                                rocksdb::Slice(change.value.data(),
+                                               change.value.size()));
+      if (!added.ok()) return FromRocks(added, "store " + impl_->path);
     }
-    if (expected != nullptr && old_record != *expected) {
-      return Status::Conflict("order " + op.hash.ToHex() +
-                              " changed since it was read");
-    }
-    if (!old_record.empty()) {
-      // A damaged old record derives nothing: it is being replaced, and
-      // queries skip entries whose order does not derive them.
-      Result<OrderView> old_view = VerifyRecord(old_record);
-      if (old_view.ok()) {
-        for (const internal::IndexEntry& e : internal::IndexEntriesOf(*old_view)) {
-          s = FromRocks(rocks_batch.Delete(impl_->family(e.index), e.key),
-                        impl_->path);
-          if (!s.ok()) return s;
-        }
-      }
-    }
-    if (op.record.empty()) {
-      s = FromRocks(rocks_batch.Delete(impl_->orders, KeyOf(op.hash)), impl_->path);
-      latest[op.hash] = nullptr;
-    } else {
-      s = FromRocks(rocks_batch.Put(impl_->orders, KeyOf(op.hash),
-                                    rocksdb::Slice(op.record)),
-                    impl_->path);
-      // Encoded by WriteBatch::Put from a validated order: always verifies.
-      OrderView view = *VerifyRecord(op.record);
-      for (const internal::IndexEntry& e : internal::IndexEntriesOf(view)) {
-        if (!s.ok()) break;
-        s = FromRocks(rocks_batch.Put(impl_->family(e.index), e.key, rocksdb::Slice()),
-                      impl_->path);
-      }
-      latest[op.hash] = &op.record;
-    }
-    if (!s.ok()) return s;
   }
   return FromRocks(
       CommitToRocksDb(impl_->db.get(), RocksWrite(options), &rocks_batch),
       "store " + impl_->path);
+}
+
+namespace {
+
+// Writes `changes` (sorted, each key once) as a table file at `path` that
+// `family`'s options can read.
+Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                      const std::vector<KeyChange>& changes,
+                      const std::string& path) {
+  // Keep the written blocks in the page cache: an import is usually read
+  // soon after.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family),
+                                family, /*invalidate_page_cache=*/false);
+  rocksdb::Status s = writer.Open(path);
+  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
+    const KeyChange& change = changes[i];
+    s = change.deleted
+            ? writer.Delete(change.key)
+            : writer.Put(change.key, rocksdb::Slice(change.value.data(),
+                                                    change.value.size()));
+  }
+  if (s.ok()) s = writer.Finish();
+  return FromRocks(s, path);
+}
+
+}  // namespace
+
+Status Store::Import(const WriteBatch& batch) {
+  Status s = impl_->CheckWritable();
+  if (!s.ok()) return s;
+  const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
+  if (finals.empty()) return Status::OK();
+
+  // No other write may change an order between our reading it and the
+  // files landing.
+  std::unique_lock<std::shared_mutex> alone(impl_->import_gate);
+
+  Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
+  if (!changes.ok()) return changes.status();
+
+  // The files are written in a directory of their own inside the store (a
+  // hard link moves them in) and removed whatever happens; one left by a
+  // killed import is removed by the next.
+  const std::filesystem::path dir = std::filesystem::path(impl_->path) / "import.tmp";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directory(dir, ec);
+  if (ec) return Status::IOError(dir.string() + ": " + ec.message());
+  struct RemoveDir {
+    const std::filesystem::path& dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_dir{dir};
+
+  // Each column family's file is sorted and written on its own: the
+  // orders' file (the records, most of the compression work) on a second
+  // thread, the index files on this one.
+  std::array<std::string, kFamilySlots> files;
+  std::array<Status, kFamilySlots> written;
+  auto write_slot = [&](size_t slot) {
+    std::vector<KeyChange>& slot_changes = (*changes)[slot];
+    if (slot_changes.empty()) return;  // a table file cannot be empty
+    SortChanges(&slot_changes);
+    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+    files[slot] = (dir / (family->GetName() + ".sst")).string();
+    written[slot] = WriteTableFile(*impl_->db, family, slot_changes, files[slot]);
+  };
+  std::thread orders_writer(write_slot, kOrdersSlot);
+  for (size_t slot = kOrdersSlot + 1; slot < kFamilySlots; ++slot) write_slot(slot);
+  orders_writer.join();
+
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+    if (!written[slot].ok()) return written[slot].WithContext("store " + impl_->path);
+    if (files[slot].empty()) continue;
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = FamilyOfSlot(*impl_, slot);
+    arg.external_files = {files[slot]};
+    arg.options.move_files = true;
+    args.push_back(std::move(arg));
+  }
+  if (args.empty()) return Status::OK();  // every order was already stored
+  // One step for all column families: RocksDB records the files of every
+  // family in one manifest write, synced, so after a crash the store has
+  // all of them or none.
+  return FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,

@@ -7,9 +7,9 @@
 #include <rocksdb/slice.h>
 
 #include <array>
-#include <cstring>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,15 +32,6 @@ inline std::string_view AsView(const rocksdb::Slice& s) {
 // Translates a RocksDB status at the boundary; `context` says what was being
 // done ("store /x", "order 6028...").
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
-
-// std::hash for OrderHash: its bytes are already uniformly random.
-struct HashOfHash {
-  size_t operator()(const OrderHash& hash) const {
-    size_t value;
-    std::memcpy(&value, hash.bytes().data(), sizeof value);
-    return value;
-  }
-};
 
 // Verifies a stored value and that it holds the order its key names, so a
 // record can never be handed out under another order's hash.
@@ -74,6 +65,12 @@ struct Store::Impl {
   // writers of one order cannot leave stale index entries.
   static constexpr size_t kStripes = 64;
   std::array<std::mutex, kStripes> stripes;
+
+  // Every write shares it, taken before any stripe; Store::Import takes it
+  // alone, so that no other write comes between its reading the stored
+  // records and its files landing (one lock, where holding all the stripes
+  // would be 64).
+  std::shared_mutex import_gate;
 
   static size_t StripeOf(const OrderHash& hash) {
     return hash.bytes()[0] % kStripes;

@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -132,6 +133,20 @@ class QueryTest : public testing::TempDirTest {
     }
     return hashes;  // std::map iterates in hash order
   }
+  // The changes of IndexesFollowRewritesAndDeletes (and its Import twin)
+  // as every query sees them, then the indexes checked both ways.
+  void ExpectRewrittenModel() {
+    CreatedQuery q;
+    EXPECT_EQ(Created(q), Expected(q));
+    q.statuses = {OrderStatus::kRefund, OrderStatus::kCanceled};
+    EXPECT_EQ(Created(q), Expected(q));
+    for (int r = 0; r < 7; ++r) {
+      std::string id = "r-" + std::to_string(r);
+      EXPECT_EQ(ByResource({id, 0, ""}), ExpectedResource(id));
+    }
+    EXPECT_EQ(ByResource({"r-final", 0, ""}), ExpectedResource("r-final"));
+    ExpectIndexesClean();
+  }
   void ExpectIndexesClean() {
     std::vector<std::string> problems;
     Result<size_t> checked = store_->CheckIndexes(
@@ -242,17 +257,94 @@ TEST_F(QueryTest, IndexesFollowRewritesAndDeletes) {
   batch.Delete(gone.hash);
   ASSERT_OK(store_->Write(write_, batch));
   model_[twice.hash] = twice;
+  ExpectRewrittenModel();
+}
 
-  CreatedQuery q;
-  EXPECT_EQ(Created(q), Expected(q));
-  q.statuses = {OrderStatus::kRefund, OrderStatus::kCanceled};
-  EXPECT_EQ(Created(q), Expected(q));
-  for (int r = 0; r < 7; ++r) {
-    std::string id = "r-" + std::to_string(r);
-    EXPECT_EQ(ByResource({id, 0, ""}), ExpectedResource(id));
+// The same changes as IndexesFollowRewritesAndDeletes, landed by
+// Store::Import over orders written through the memtable, then reopened.
+TEST_F(QueryTest, ImportReplacesStoredOrdersAndKeepsIndexesExact) {
+  Load(400);
+  std::vector<OrderHash> hashes;
+  for (const auto& [hash, order] : model_) hashes.push_back(hash);
+  WriteBatch batch;
+  for (size_t i = 0; i < hashes.size(); i += 3) {
+    Order order = model_.at(hashes[i]);
+    order.create_time.unix_seconds += 86400 * 400;  // moves in time
+    order.status = OrderStatus::kRefund;
+    order.items[0].resource_id = "r-" + std::to_string(i % 7);
+    ASSERT_OK(batch.Put(order));
+    model_[order.hash] = order;
   }
-  EXPECT_EQ(ByResource({"r-final", 0, ""}), ExpectedResource("r-final"));
+  for (size_t i = 1; i < hashes.size(); i += 5) {
+    batch.Delete(hashes[i]);
+    model_.erase(hashes[i]);
+  }
+  for (size_t i = 2; i < hashes.size(); i += 7) {  // stored again unchanged
+    if (auto kept = model_.find(hashes[i]); kept != model_.end()) {
+      ASSERT_OK(batch.Put(kept->second));
+    }
+  }
+  Order twice = GenerateOrder(kSeed, 5000);
+  ASSERT_OK(batch.Put(twice));
+  twice.status = OrderStatus::kCanceled;
+  twice.items[0].resource_id = "r-final";
+  ASSERT_OK(batch.Put(twice));
+  model_[twice.hash] = twice;
+  Order gone = GenerateOrder(kSeed, 5001);
+  ASSERT_OK(batch.Put(gone));
+  batch.Delete(gone.hash);
+  batch.Delete(GenerateOrder(kSeed, 5002).hash);  // never stored
+  for (uint64_t i = 6000; i < 6300; ++i) {
+    Order order = GenerateOrder(kSeed, i);
+    ASSERT_OK(batch.Put(order));
+    model_[order.hash] = order;
+  }
+  ASSERT_OK(store_->Import(batch));
+
+  auto expect_model = [this] {
+    EXPECT_TRUE(store_->Get({}, GenerateOrder(kSeed, 5001).hash).status().IsNotFound());
+    ExpectRewrittenModel();
+  };
+  expect_model();
+  // A second import of the same batch changes nothing.
+  ASSERT_OK(store_->Import(batch));
+  expect_model();
+  store_.reset();
+  EXPECT_FALSE(std::filesystem::exists(Path("db/import.tmp")));
+  Open();
+  expect_model();
+  // And writes through the memtable go on over the imported files.
+  Put(GenerateOrder(kSeed, 7000));
+  Delete(twice.hash);
+  expect_model();
+}
+
+TEST_F(QueryTest, ImportIntoAFreshStoreAndAnEmptyImport) {
+  WriteBatch batch;
+  ASSERT_OK(store_->Import(batch));
+  for (uint64_t i = 0; i < 2000; ++i) {
+    Order order = GenerateOrder(kSeed, i);
+    ASSERT_OK(batch.Put(order));
+    model_[order.hash] = order;
+  }
+  ASSERT_OK(store_->Import(batch));
+  CreatedQuery q;
+  q.newest_first = true;
+  q.limit = 333;
+  EXPECT_EQ(Created(q), Expected(q));
   ExpectIndexesClean();
+}
+
+TEST_F(QueryTest, ImportIntoAReadOnlyStoreIsRefused) {
+  Load(10);
+  store_.reset();
+  Options options;
+  options.read_only = true;
+  auto read_only = Store::Open(options, Path("db"));
+  ASSERT_OK(read_only);
+  WriteBatch batch;
+  ASSERT_OK(batch.Put(GenerateOrder(kSeed, 99)));
+  EXPECT_TRUE((*read_only)->Import(batch).IsInvalidArgument());
 }
 
 TEST_F(QueryTest, QueryReadsOneSnapshot) {

@@ -100,6 +100,19 @@ class ORDERSTORE_EXPORT Store {
   // earlier ones. The batch is left as it was.
   Status Write(const WriteOptions& options, const WriteBatch& batch);
 
+  // Applies `batch` as Write does with WriteOptions::sync, by another road
+  // built for large batches (imports of many thousands of orders): the
+  // records and index entries it changes are sorted into one table file per
+  // column family, written beside the store, and added to it in one step
+  // (RocksDB's external file ingestion), skipping the write-ahead log and
+  // the memtable. All or nothing: after a crash either the whole batch is
+  // stored or none of it; durable once it returns OK. Replaced orders lose
+  // their old index entries as with Write. Every other write to the store
+  // waits until it is done; reads go on, and a read through one snapshot
+  // sees none or all of it. Each call adds files to the store, so small
+  // batches are cheaper through Write. IOError on failure (nothing stored).
+  Status Import(const WriteBatch& batch);
+
   // Changes the statuses of the order `as_read` (a view the caller read from
   // this store) as `update` says, checked against the lifecycle table (see
   // lifecycle.h), and stores it only if the stored order is still exactly
