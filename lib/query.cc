@@ -249,7 +249,6 @@ class IndexQuery final : public QueryIterator {
     std::vector<rocksdb::Slice> order_keys;
     order_keys.reserve(n);
     for (const Entry& e : entries_) order_keys.push_back(internal::KeyOf(e.hash));
-    if (orders_.size() < n) orders_.resize(n);
     for (size_t i = 0; i < n; ++i) orders_[i].Reset();
     statuses_.assign(n, rocksdb::Status());
     impl_.db->MultiGet(read_, impl_.orders, n, order_keys.data(), orders_.data(),
@@ -269,7 +268,13 @@ class IndexQuery final : public QueryIterator {
   // entry its order's record and the status of fetching it.
   std::vector<Entry> entries_;
   std::string keys_;
-  std::vector<rocksdb::PinnableSlice> orders_;
+  // Made at full size once and never resized: RocksDB 7.8's PinnableSlice
+  // move constructor leaves its buffer pointer unset when the moved slice
+  // was pinned, and a later get that copies a value into that slice writes
+  // through it (valgrind: the memtable corrupted when a batch grew from 8
+  // to 16 while the first 8 were pinned).
+  std::vector<rocksdb::PinnableSlice> orders_ =
+      std::vector<rocksdb::PinnableSlice>(kMaxBatch);
   std::vector<rocksdb::Status> statuses_;
   size_t position_ = 0;  // the current entry of the batch
   OrderView view_;       // the current order, verified

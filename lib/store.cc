@@ -228,7 +228,11 @@ PinnedOrder::PinnedOrder() noexcept { new (pin_) rocksdb::PinnableSlice(); }
 
 PinnedOrder::PinnedOrder(PinnedOrder&& other) noexcept
     : has_value_(other.has_value_) {
-  new (pin_) rocksdb::PinnableSlice(std::move(*SliceOf(other)));
+  // Built empty, then moved into: RocksDB 7.8's PinnableSlice move
+  // constructor leaves the buffer pointer unset when `other` is pinned, and
+  // a later Reset and copying Get would write through it.
+  new (pin_) rocksdb::PinnableSlice();
+  *SliceOf(*this) = std::move(*SliceOf(other));
   other.has_value_ = false;
 }
 
