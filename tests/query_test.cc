@@ -31,6 +31,13 @@ class QueryTest : public testing::TempDirTest {
     write_.sync = false;
     Open();
   }
+  // Close the store before its directory goes: open, RocksDB may still be
+  // deleting obsolete files in the background, and remove_all then fails
+  // on a file that vanished under it (seen under ASan in CI).
+  void TearDown() override {
+    store_.reset();
+    TempDirTest::TearDown();
+  }
   void Open() {
     auto store = Store::Open(Options(), Path("db"));
     ASSERT_OK(store);
