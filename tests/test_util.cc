@@ -33,6 +33,14 @@ void StoreTest::SetUp() {
   store_ = std::move(store).value();
 }
 
+// The store closes before its directory goes: RocksDB may still be deleting
+// obsolete files in the background, and remove_all then fails on a file
+// that vanished under it.
+void StoreTest::TearDown() {
+  store_.reset();
+  TempDirTest::TearDown();
+}
+
 namespace {
 
 std::string Slurp(const std::filesystem::path& path) {

@@ -55,6 +55,7 @@ inline constexpr char kExampleCompact[] =
 class StoreTest : public TempDirTest {
  protected:
   void SetUp() override;
+  void TearDown() override;
   std::unique_ptr<Store> store_;
   WriteOptions write_;
 };
