@@ -23,7 +23,8 @@ int ExitCodeFor(const Status& s) {
 }
 
 bool FlagParser::Parse(const std::vector<std::string_view>& flags,
-                       const std::vector<std::string_view>& valued) {
+                       const std::vector<std::string_view>& valued,
+                       Operands operands) {
   bool operands_only = false;
   for (size_t i = 0; i < words_.size(); ++i) {
     std::string_view word = words_[i];
@@ -65,6 +66,10 @@ bool FlagParser::Parse(const std::vector<std::string_view>& flags,
       UsageError("unknown option " + std::string(name));
       return false;
     }
+  }
+  if (operands == Operands::kNone && !operands_.empty()) {
+    UsageError("unexpected argument " + operands_[0]);
+    return false;
   }
   return true;
 }

@@ -44,12 +44,18 @@ struct Args {
 // `valued` flags that take a value ("--x V" or "--x=V"; may repeat).
 class FlagParser {
  public:
+  // Whether the subcommand takes operands (the words that are not flags).
+  enum class Operands { kAllowed, kNone };
+
   FlagParser(std::string command, const std::vector<std::string>& words)
       : command_(std::move(command)), words_(words) {}
 
-  // Returns false (and prints a usage error) on an unknown flag.
+  // Returns false (and prints a usage error) on an unknown flag, or, with
+  // Operands::kNone, on an operand ("unexpected argument X", for the first
+  // one, once every flag has passed).
   bool Parse(const std::vector<std::string_view>& flags,
-             const std::vector<std::string_view>& valued);
+             const std::vector<std::string_view>& valued,
+             Operands operands = Operands::kAllowed);
 
   bool Has(std::string_view name) const;
   // The last value given for `name`, if any.
@@ -110,7 +116,7 @@ class OrderPrinter {
 // What dump and list share: the creation-time query (--status, repeatable,
 // --created-after, --created-before, --limit) and the output format
 // (--format json|table, --array). Prints a usage error and returns nothing
-// when one is malformed or an operand was given.
+// when one is malformed. (Dump and list parse with Operands::kNone.)
 struct Listing {
   CreatedQuery query;
   OrderPrinter::Format format;

@@ -50,9 +50,9 @@ Exit: 0 written, 2 usage error, 4 standard output could not be written.
 
 int Generate(const Args& args) {
   FlagParser flags("generate", args.words);
-  if (!flags.Parse({}, {"--count", "--seed", "--start"})) return kExitUsage;
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
+  if (!flags.Parse({}, {"--count", "--seed", "--start"},
+                   FlagParser::Operands::kNone)) {
+    return kExitUsage;
   }
   if (!flags.Has("--count")) return flags.UsageError("--count is required");
   std::optional<uint64_t> count = flags.Count("--count", 0);

@@ -81,7 +81,8 @@ int Dump(const Args& args) {
   FlagParser flags("dump", args.words);
   if (!flags.Parse({"--verbose", "--array"},
                    {"--status", "--created-after", "--created-before",
-                    "--limit", "--format"})) {
+                    "--limit", "--format"},
+                   FlagParser::Operands::kNone)) {
     return kExitUsage;
   }
   std::optional<Listing> listing = ListingFromFlags(flags);
@@ -141,9 +142,8 @@ verify).
 
 int Stats(const Args& args) {
   FlagParser flags("stats", args.words);
-  if (!flags.Parse({"--json", "--verbose"}, {})) return kExitUsage;
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
+  if (!flags.Parse({"--json", "--verbose"}, {}, FlagParser::Operands::kNone)) {
+    return kExitUsage;
   }
   OpenedStore opened = OpenForReading(args.db, "stats", flags.Has("--verbose"));
   if (!opened.store) return opened.exit_code;
@@ -248,9 +248,8 @@ read).
 
 int Verify(const Args& args) {
   FlagParser flags("verify", args.words);
-  if (!flags.Parse({"--verbose"}, {})) return kExitUsage;
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
+  if (!flags.Parse({"--verbose"}, {}, FlagParser::Operands::kNone)) {
+    return kExitUsage;
   }
   OpenedStore opened = OpenForReading(args.db, "verify", flags.Has("--verbose"));
   if (!opened.store) return opened.exit_code;

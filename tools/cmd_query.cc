@@ -82,10 +82,6 @@ std::optional<CreatedQuery> CreatedQueryFromFlags(const FlagParser& flags) {
 }  // namespace
 
 std::optional<Listing> ListingFromFlags(const FlagParser& flags) {
-  if (!flags.operands().empty()) {
-    flags.UsageError("unexpected argument " + flags.operands()[0]);
-    return std::nullopt;
-  }
   std::optional<CreatedQuery> query = CreatedQueryFromFlags(flags);
   if (!query) return std::nullopt;
   std::optional<OrderPrinter::Format> format = PrinterFormat(flags);
@@ -143,7 +139,8 @@ int List(const Args& args) {
   FlagParser flags("list", args.words);
   if (!flags.Parse({"--verbose", "--array", "--newest-first"},
                    {"--status", "--created-after", "--created-before",
-                    "--limit", "--format", "--resource", "--cursor"})) {
+                    "--limit", "--format", "--resource", "--cursor"},
+                   FlagParser::Operands::kNone)) {
     return kExitUsage;
   }
   std::optional<Listing> listing = ListingFromFlags(flags);
@@ -205,9 +202,9 @@ Exit: 0 no finding, 5 some finding, 2 usage error (e.g. an unknown rule),
 
 int Reconcile(const Args& args) {
   FlagParser flags("reconcile", args.words);
-  if (!flags.Parse({"--verbose"}, {"--rule", "--threads"})) return kExitUsage;
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
+  if (!flags.Parse({"--verbose"}, {"--rule", "--threads"},
+                   FlagParser::Operands::kNone)) {
+    return kExitUsage;
   }
   ReconcileOptions options;
   options.rules = flags.Values("--rule");

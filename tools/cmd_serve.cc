@@ -406,11 +406,9 @@ int Serve(const Args& args) {
   FlagParser flags("serve", args.words);
   if (!flags.Parse({"--access-log"},
                    {"--listen", "--threads", "--read-timeout",
-                    "--row-cache-mib"})) {
+                    "--row-cache-mib"},
+                   FlagParser::Operands::kNone)) {
     return kExitUsage;
-  }
-  if (!flags.operands().empty()) {
-    return flags.UsageError("unexpected argument " + flags.operands()[0]);
   }
   const std::string listen = flags.Value("--listen").value_or("127.0.0.1:8080");
   asio::ip::address address;
