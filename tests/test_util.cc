@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "orderstore/generate.h"
+
 namespace orderstore::testing {
 
 void TempDirTest::SetUp() {
@@ -119,6 +121,33 @@ Order ExampleOrder() {
   item.price = 13.3;
   order.items.push_back(item);
   return order;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+ToolRun ToolStoreTest::Run(std::vector<std::string> args,
+                           const std::string& input) {
+  args.insert(args.begin(), {"--db", Path("db")});
+  return RunTool(args, input);
+}
+
+void ToolStoreTest::Load(uint64_t seed, uint64_t n,
+                         const std::function<void(uint64_t, Order*)>& mutate) {
+  auto store = Store::Open(Options(), Path("db"));
+  ASSERT_OK(store);
+  WriteBatch batch;
+  for (uint64_t i = 0; i < n; ++i) {
+    Order order = GenerateOrder(seed, i);
+    if (mutate) mutate(i, &order);
+    orders_.push_back(order);
+    ASSERT_OK(batch.Put(order));
+  }
+  ASSERT_OK((*store)->Write(WriteOptions(), batch));
 }
 
 }  // namespace orderstore::testing

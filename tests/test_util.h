@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +75,22 @@ struct ToolRun {
 ToolRun RunTool(const std::vector<std::string>& args,
                 const std::string& stdin_text = "",
                 const std::vector<std::string>& env = {});
+
+// The lines of `text`, without their '\n'.
+std::vector<std::string> Lines(const std::string& text);
+
+// A TempDirTest for the `orderstore` tool run on a store in its directory
+// ("db"), which Load fills through the library.
+class ToolStoreTest : public TempDirTest {
+ protected:
+  // Runs the tool on this test's store, `input` on its standard input.
+  ToolRun Run(std::vector<std::string> args, const std::string& input = "");
+  // Writes orders 0..n-1 of `seed`, `mutate` applied, to the store in one
+  // batch and closes it again; appends them to orders_.
+  void Load(uint64_t seed, uint64_t n,
+            const std::function<void(uint64_t, Order*)>& mutate = {});
+  std::vector<Order> orders_;  // what Load wrote, in order
+};
 
 // The source document's example order, as an owned Order.
 Order ExampleOrder();

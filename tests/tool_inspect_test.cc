@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "orderstore/generate.h"
@@ -19,32 +18,19 @@
 namespace orderstore {
 namespace {
 
+using testing::Lines;
 using testing::RunTool;
 using testing::ToolRun;
 using testing::WriteRawValue;
 
 constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-class ToolInspectTest : public testing::TempDirTest {
+class ToolInspectTest : public testing::ToolStoreTest {
  protected:
-  ToolRun Run(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), {"--db", Path("db")});
-    return RunTool(args, input);
-  }
-  // Imports `count` generated orders of seed 21 and the source example.
+  // `count` generated orders of seed 21, and the source example imported
+  // by the tool.
   void Load(int count) {
-    ToolRun generated = RunTool({"generate", "--count", std::to_string(count),
-                                 "--seed", "21"});
-    ASSERT_EQ(generated.exit_code, 0) << generated.err;
-    ToolRun imported = Run({"import", "-"}, generated.out);
-    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    ToolStoreTest::Load(21, static_cast<uint64_t>(count));
     ToolRun example = Run({"import", std::string(ORDERSTORE_SOURCE_DIR) +
                                          "/tests/data/example.json"});
     ASSERT_EQ(example.exit_code, 0) << example.err;

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <sstream>
 #include <string>
 
 #include <rocksdb/db.h>
@@ -21,34 +20,15 @@
 namespace orderstore {
 namespace {
 
-using testing::RunTool;
+using testing::Lines;
 using testing::ToolRun;
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-class ToolQueryTest : public testing::TempDirTest {
+class ToolQueryTest : public testing::ToolStoreTest {
  protected:
-  ToolRun Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", Path("db")});
-    return RunTool(args);
-  }
-  // Writes orders 0..n-1 of seed 5 through the library, `mutate` applied.
-  void Load(uint64_t n, const std::function<void(uint64_t, Order*)>& mutate = {}) {
-    auto store = Store::Open(Options(), Path("db"));
-    ASSERT_OK(store);
-    WriteBatch batch;
-    for (uint64_t i = 0; i < n; ++i) {
-      Order order = GenerateOrder(5, i);
-      if (mutate) mutate(i, &order);
-      orders_.push_back(order);
-      ASSERT_OK(batch.Put(order));
-    }
-    ASSERT_OK((*store)->Write(WriteOptions(), batch));
+  // Orders 0..n-1 of seed 5, `mutate` applied.
+  void Load(uint64_t n,
+            const std::function<void(uint64_t, Order*)>& mutate = {}) {
+    ToolStoreTest::Load(5, n, mutate);
   }
   // JSON Lines of `orders`, sorted by creation instant then hash (reversed
   // when newest_first), as list prints them.
@@ -67,7 +47,6 @@ class ToolQueryTest : public testing::TempDirTest {
     }
     return lines;
   }
-  std::vector<Order> orders_;
 };
 
 TEST_F(ToolQueryTest, ListPagesThroughAWindowWithCursors) {

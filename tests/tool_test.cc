@@ -1,6 +1,7 @@
 // The real `orderstore` binary: import and get, exit codes, error lines.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -18,13 +19,8 @@ std::string ExampleFile() {
   return std::string(ORDERSTORE_SOURCE_DIR) + "/tests/data/example.json";
 }
 
-class ToolTest : public testing::TempDirTest {
+class ToolTest : public testing::ToolStoreTest {
  protected:
-  // Runs the tool on this test's store.
-  ToolRun Run(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), {"--db", Path("db")});
-    return RunTool(args, input);
-  }
   std::string WriteFile(const std::string& name, const std::string& text) {
     std::ofstream(Path(name), std::ios::binary) << text;
     return Path(name);
@@ -147,6 +143,32 @@ TEST_F(ToolTest, UsageErrorsAndHelp) {
   ToolRun get_help = RunTool({"get", "--help"});
   EXPECT_EQ(get_help.exit_code, 0);
   EXPECT_NE(get_help.out.find("usage: orderstore [--db DIR] get"), std::string::npos);
+}
+
+// The subcommands that take no operands refuse one in the same words and
+// with the same exit code, after checking the flags, before touching the
+// store.
+TEST_F(ToolTest, OperandsWhereNoneAreTaken) {
+  for (const std::string command :
+       {"generate", "stats", "verify", "dump", "list", "reconcile", "serve"}) {
+    ToolRun run = Run({command, "extra"});
+    EXPECT_EQ(run.exit_code, 2) << command;
+    EXPECT_EQ(run.out, "") << command;
+    EXPECT_EQ(run.err, "orderstore: " + command +
+                           ": unexpected argument extra (see 'orderstore " +
+                           command + " --help')\n");
+    // The first of several operands is named.
+    ToolRun two = Run({command, "one", "two"});
+    EXPECT_EQ(two.exit_code, 2) << command;
+    EXPECT_NE(two.err.find(": unexpected argument one ("), std::string::npos)
+        << two.err;
+    // An unknown flag is named first, wherever it stands.
+    ToolRun unknown = Run({command, "extra", "--bogus"});
+    EXPECT_EQ(unknown.exit_code, 2) << command;
+    EXPECT_NE(unknown.err.find(": unknown option --bogus ("), std::string::npos)
+        << unknown.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(Path("db")));
 }
 
 }  // namespace
