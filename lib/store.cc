@@ -479,6 +479,21 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
 
 namespace {
 
+// The directory inside the store where Store::Import writes its table
+// files before ingesting them.
+constexpr char kImportDir[] = "import.tmp";
+
+// Removes the table files a killed Import left behind. Called only with the
+// store open read-write: RocksDB's lock is held, so no Import of another
+// process is writing there, and a read-only or secondary instance never
+// changes a store's directory. Nothing in it is part of the store (an
+// ingestion moves its files out), so a failure to remove it is harmless:
+// the next Import removes it again.
+void RemoveImportLeftovers(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
+}
+
 // Writes the index entries of every stored order, for a store written
 // before the indexes existed. One batch: all entries land, or none (and
 // the next open builds them again).
@@ -568,6 +583,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     return FromRocks(s, context);
   }
   impl->db.reset(db);
+  if (!options.read_only) RemoveImportLeftovers(path);
   for (size_t i = 0; i < families.size(); ++i) {
     if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
     for (size_t j = 0; j < internal::kIndexCount; ++j) {
@@ -729,8 +745,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a
-  // killed import is removed by the next.
-  const std::filesystem::path dir = std::filesystem::path(impl_->path) / "import.tmp";
+  // killed import is removed by the next read-write Open or Import.
+  const std::filesystem::path dir = std::filesystem::path(impl_->path) / kImportDir;
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directory(dir, ec);
