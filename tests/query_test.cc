@@ -335,6 +335,40 @@ TEST_F(QueryTest, ImportIntoAFreshStoreAndAnEmptyImport) {
   ExpectIndexesClean();
 }
 
+// A large batch whose hashes span no stored order is planned without
+// reading stored records; one whose span holds a stored order reads them
+// all, and rewrites that order's index entries.
+TEST_F(QueryTest, LargeImportsBesideAndOverStoredOrders) {
+  auto with_first_byte = [](Order order, uint8_t first) {
+    std::array<uint8_t, OrderHash::kSize> bytes = order.hash.bytes();
+    bytes[0] = first;
+    order.hash = OrderHash(bytes);
+    return order;
+  };
+  Order low = with_first_byte(GenerateOrder(kSeed, 9000), 0x00);
+  Order high = with_first_byte(GenerateOrder(kSeed, 9001), 0xff);
+  Put(low);
+  Put(high);
+  WriteBatch beside;
+  for (uint64_t i = 0; i < 1500; ++i) {
+    Order order = with_first_byte(GenerateOrder(kSeed, i), 0x10 + i % 0xe0);
+    ASSERT_OK(beside.Put(order));
+    model_[order.hash] = order;
+  }
+  ASSERT_OK(store_->Import(beside));
+  ExpectRewrittenModel();
+
+  WriteBatch over = std::move(beside);
+  low.create_time.unix_seconds += 86400 * 400;
+  low.status = OrderStatus::kRefund;
+  low.items[0].resource_id = "r-final";
+  ASSERT_OK(over.Put(low));
+  model_[low.hash] = low;
+  ASSERT_OK(store_->Import(over));
+  ExpectRewrittenModel();
+  EXPECT_EQ(ByResource({"r-final", 0, ""}).size(), 1u);
+}
+
 TEST_F(QueryTest, ImportIntoAReadOnlyStoreIsRefused) {
   Load(10);
   store_.reset();

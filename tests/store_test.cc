@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -302,6 +304,38 @@ TEST_F(StoreTest, ReadOnlyGetsOfFlushedOrdersRepeat) {
     ASSERT_OK(got);
     EXPECT_EQ(got->view().ToOwned(), order);
   }
+}
+
+// A killed `orderstore import` leaves its table files in <store>/import.tmp;
+// the next read-write open removes them, while read-only and secondary
+// opens (which must not change the store's directory) leave them.
+TEST_F(StoreTest, ReadWriteOpenRemovesAKilledImportsFiles) {
+  Order order = ExampleOrder();
+  { ASSERT_OK(OpenOrDie()->Put(WriteOptions(), order)); }
+  const std::filesystem::path leftover =
+      std::filesystem::path(Path("db")) / "import.tmp";
+  std::filesystem::create_directory(leftover);
+  { std::ofstream(leftover / "orders.sst") << "half a table file"; }
+
+  Options read_only;
+  read_only.read_only = true;
+  { ASSERT_NE(OpenOrDie(read_only), nullptr); }
+  EXPECT_TRUE(std::filesystem::exists(leftover / "orders.sst"));
+  Options secondary = read_only;
+  secondary.secondary = true;
+  { ASSERT_NE(OpenOrDie(secondary), nullptr); }
+  EXPECT_TRUE(std::filesystem::exists(leftover / "orders.sst"));
+
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(leftover));
+  // The store itself is untouched, and imports still work.
+  EXPECT_EQ(store->Get({}, order.hash)->view().ToOwned(), order);
+  WriteBatch batch;
+  ASSERT_OK(batch.Put(NumberedOrder(7)));
+  ASSERT_OK(store->Import(batch));
+  EXPECT_EQ(store->Get({}, NumberedOrder(7).hash)->view().ToOwned(),
+            NumberedOrder(7));
 }
 
 TEST_F(StoreTest, ManyThreadsReadAndWriteAtOnce) {
