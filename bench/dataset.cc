@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "lib/record.h"
 #include "lib/rocks_options.h"
+#include "lib/store_impl.h"
 #include "orderstore/generate.h"
 #include "orderstore/json_export.h"
 
@@ -265,6 +267,14 @@ Store& OrderStore() {
         Store::Open(StoreOptions(), r.store_path);
     if (!store.ok()) Die(store.status().ToString());
     r.store = std::move(*store);
+    // Gets are measured in the steady state, with the key filter built (at
+    // Open a background thread starts reading every key into it).
+    const internal::LiveKeyFilter* filter =
+        internal::StoreAccess::ImplOf(*r.store).key_filter.get();
+    if (filter != nullptr &&
+        !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
+      Die("the key filter was not built: " + filter->stats().error);
+    }
     for (const OrderHash& hash : Hashes()) {
       Result<PinnedOrder> order = r.store->Get(ReadOptions(), hash);
       if (!order.ok()) Die(order.status().ToString());
