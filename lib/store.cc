@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <span>
 #include <thread>
 #include <utility>
 
@@ -538,6 +539,16 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
   return changes;
 }
 
+// Adds the orders `finals` puts to the key filter. REQUIRES: the caller
+// holds import_gate (shared or alone) until the write commits: a get must
+// never see an order its filter lacks.
+void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals) {
+  if (impl.key_filter == nullptr) return;
+  for (const FinalRecord& final : finals) {
+    if (final.record != nullptr) impl.key_filter->Add(final.hash);
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------- Store
@@ -557,6 +568,70 @@ constexpr char kImportDir[] = "import.tmp";
 void RemoveImportLeftovers(const std::string& path) {
   std::error_code ignored;
   std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
+}
+
+// Reads the orders `hashes` into `values` and `statuses` (as many), in one
+// RocksDB MultiGet, except that hashes the key filter rules out are
+// NotFound without asking RocksDB.
+void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
+                    std::span<const OrderHash> hashes,
+                    std::vector<rocksdb::PinnableSlice>& values,
+                    std::vector<rocksdb::Status>& statuses) {
+  std::vector<size_t> asked;  // of hashes, the ones RocksDB is asked for
+  asked.reserve(hashes.size());
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    if (impl.MayContain(options, hashes[i])) asked.push_back(i);
+  }
+  auto multi_get = [&](const std::vector<size_t>* only,
+                       rocksdb::PinnableSlice* out_values,
+                       rocksdb::Status* out_statuses) {
+    std::vector<rocksdb::Slice> keys;
+    keys.reserve(only != nullptr ? only->size() : hashes.size());
+    if (only == nullptr) {
+      for (const OrderHash& hash : hashes) keys.push_back(KeyOf(hash));
+    } else {
+      for (size_t i : *only) keys.push_back(KeyOf(hashes[i]));
+    }
+    if (keys.empty()) return;
+    impl.db->MultiGet(RocksRead(options), impl.orders, keys.size(), keys.data(),
+                      out_values, out_statuses);
+  };
+  if (asked.size() == hashes.size()) {
+    multi_get(nullptr, values.data(), statuses.data());
+    return;
+  }
+  std::vector<rocksdb::PinnableSlice> asked_values(asked.size());
+  std::vector<rocksdb::Status> asked_statuses(asked.size());
+  multi_get(&asked, asked_values.data(), asked_statuses.data());
+  // Without a snapshot MultiGet reads the state as it starts, after the
+  // filter was asked: an order written in between would be missing beside
+  // one written after it, which no single state shows. Asked again now,
+  // the filter still ruling a hash out means it was not stored when
+  // MultiGet read; otherwise (a write of that very hash meanwhile) all
+  // are read again, without the filter.
+  if (options.snapshot == nullptr) {
+    size_t next_asked = 0;
+    for (size_t i = 0; i < hashes.size(); ++i) {
+      if (next_asked < asked.size() && asked[next_asked] == i) {
+        ++next_asked;
+        continue;
+      }
+      if (impl.MayContain(options, hashes[i])) {
+        multi_get(nullptr, values.data(), statuses.data());
+        return;
+      }
+    }
+  }
+  size_t next_asked = 0;
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    if (next_asked < asked.size() && asked[next_asked] == i) {
+      values[i] = std::move(asked_values[next_asked]);
+      statuses[i] = asked_statuses[next_asked];
+      ++next_asked;
+    } else {
+      statuses[i] = rocksdb::Status::NotFound();
+    }
+  }
 }
 
 // Writes the index entries of every stored order, for a store written
@@ -661,12 +736,19 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     Status built = BuildIndexes(*impl);
     if (!built.ok()) return built.WithContext(context);
   }
+  if (options.key_filter && !options.read_only) {
+    impl->key_filter = std::make_unique<internal::LiveKeyFilter>(
+        impl->db.get(), impl->orders, &impl->import_gate);
+  }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 Result<PinnedOrder> Store::Get(const ReadOptions& options,
                                const OrderHash& hash) const {
   PinnedOrder pinned;
+  if (!impl_->MayContain(options, hash)) {
+    return Status::NotFound("order " + hash.ToHex() + " not found");
+  }
   rocksdb::Status s = impl_->db->Get(RocksRead(options), impl_->orders,
                                      KeyOf(hash), SliceOf(pinned));
   if (s.IsNotFound()) {
@@ -681,13 +763,9 @@ Result<PinnedOrder> Store::Get(const ReadOptions& options,
 
 std::vector<Result<PinnedOrder>> Store::GetMany(
     const ReadOptions& options, std::span<const OrderHash> hashes) const {
-  std::vector<rocksdb::Slice> keys;
-  keys.reserve(hashes.size());
-  for (const OrderHash& hash : hashes) keys.push_back(KeyOf(hash));
   std::vector<rocksdb::PinnableSlice> values(hashes.size());
   std::vector<rocksdb::Status> statuses(hashes.size());
-  impl_->db->MultiGet(RocksRead(options), impl_->orders, keys.size(),
-                      keys.data(), values.data(), statuses.data());
+  MultiGetOrders(*impl_, options, hashes, values, statuses);
 
   std::vector<Result<PinnedOrder>> results;
   results.reserve(hashes.size());
@@ -765,6 +843,7 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
       if (!added.ok()) return FromRocks(added, "store " + impl_->path);
     }
   }
+  AddToKeyFilter(*impl_, finals);
   return FromRocks(
       CommitToRocksDb(impl_->db.get(), RocksWrite(options), &rocks_batch),
       "store " + impl_->path);
@@ -852,6 +931,7 @@ Status Store::Import(const WriteBatch& batch) {
     args.push_back(std::move(arg));
   }
   if (args.empty()) return Status::OK();  // every order was already stored
+  AddToKeyFilter(*impl_, finals);
   // One step for all column families: RocksDB records the files of every
   // family in one manifest write, synced, so after a crash the store has
   // all of them or none.

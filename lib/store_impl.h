@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lib/index.h"
+#include "lib/key_filter.h"
 #include "orderstore/store.h"
 
 namespace orderstore {
@@ -72,6 +73,19 @@ struct Store::Impl {
   // would be 64).
   std::shared_mutex import_gate;
 
+  // Every stored order's hash, so that gets of unknown hashes skip RocksDB
+  // (lib/key_filter.h). Null in read-only and secondary stores (another
+  // process's writes would not be in it) and with Options::key_filter off.
+  // Writes Add to it under import_gate, before they commit.
+  std::unique_ptr<internal::LiveKeyFilter> key_filter;
+
+  // False only if no order with `hash` is visible to a read with `options`.
+  bool MayContain(const ReadOptions& options, const OrderHash& hash) const {
+    if (key_filter == nullptr) return true;
+    return key_filter->MayContain(
+        options.snapshot != nullptr ? options.snapshot->rep() : nullptr, hash);
+  }
+
   static size_t StripeOf(const OrderHash& hash) {
     return hash.bytes()[0] % kStripes;
   }
@@ -82,6 +96,7 @@ struct Store::Impl {
   }
 
   ~Impl() {
+    key_filter.reset();  // its thread reads the database
     if (db == nullptr) return;
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -97,6 +112,14 @@ struct Store::Impl {
   }
 };
 
+namespace internal {
+
+// The internals of an open store, for lib/'s tests and benchmarks.
+struct StoreAccess {
+  static const Store::Impl& ImplOf(const Store& store) { return *store.impl_; }
+};
+
+}  // namespace internal
 }  // namespace orderstore
 
 #endif  // ORDERSTORE_LIB_STORE_IMPL_H_

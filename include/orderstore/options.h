@@ -54,6 +54,17 @@ struct Options {
   // scans, queries' index reads and gets that miss the row cache.
   size_t block_cache_bytes = 64 << 20;
 
+  // Keep an in-memory filter of every stored order's hash, so that a Get or
+  // GetMany of a hash the store does not hold is answered without RocksDB
+  // (~0.2 us instead of ~2.5 us). Never wrong: a stored order is always
+  // found. Memory: ~2.5 bytes per stored order (2.4 MiB per million), up
+  // to ~5 while it is rebuilt after the store has grown past twice its
+  // size at the last build. Open is not delayed: a background thread reads
+  // every key once (seconds per million orders: 9.7 s on a busy 2-core
+  // machine), and gets go to RocksDB as before until it is done. Used by read-write opens only (a
+  // read-only open could not see the writer's new orders in it).
+  bool key_filter = true;
+
   // Block compression of the order records. Full scans (reconcile, dump)
   // spend much of their time decompressing blocks that do not fit the block
   // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on

@@ -23,6 +23,10 @@
 
 namespace orderstore {
 
+namespace internal {
+struct StoreAccess;  // lib/'s way in, for its tests and benchmarks
+}  // namespace internal
+
 // Writes and deletes applied together by Store::Write: all or nothing.
 class ORDERSTORE_EXPORT WriteBatch {
  public:
@@ -160,6 +164,7 @@ class ORDERSTORE_EXPORT Store {
   struct Impl;
 
  private:
+  friend struct internal::StoreAccess;
   explicit Store(std::unique_ptr<Impl> impl);
   // Write, and with `expected` (a one-op batch) only if the stored record
   // is byte for byte *expected (empty: absent); else Conflict.
