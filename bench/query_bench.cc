@@ -72,14 +72,12 @@ void BM_DayWindow_Sqlite(benchmark::State& state) {
     const int64_t day = RandomDay(rng);
     sqlite3_bind_int64(stmt, 1, day);
     sqlite3_bind_int64(stmt, 2, day + kDay);
-    const void* last = nullptr;
-    std::string last_hash;
+    std::string last_hash;  // empty before the first row
     while (sqlite3_step(stmt) == SQLITE_ROW) {
       const void* hash = sqlite3_column_blob(stmt, 0);
       std::string_view key(static_cast<const char*>(hash), 16);
-      if (last == nullptr || key != last_hash) {  // a new order
+      if (last_hash.empty() || key != last_hash) {  // a new order
         last_hash.assign(key);
-        last = hash;
         sum += sqlite3_column_double(stmt, 1) + sqlite3_column_int(stmt, 2);
         ++orders;
       }
