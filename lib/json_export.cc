@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "lib/digits.h"
+#include "lib/record.h"
 #include "lib/text.h"
 #include "lib/view_tables.h"
 #include "orderstore/order.h"
@@ -501,25 +502,6 @@ char* WriteOrder(const fb::Order& order, Writer<kPretty>& w, char* p) {
   return w.Close(p, '}');
 }
 
-// Starts loading every cache line of `record` at once. The writer's loads
-// follow offsets from line to line (root table, vtable, items vector, item
-// tables, strings), each waiting for the one before; for a record in no CPU
-// cache (e.g. one value of a store bigger than the caches, its page not in
-// the TLB either) that is a memory wait per line, measured at about half the
-// export's time. With every line requested up front the waits overlap. For a
-// record already in cache (just verified) it costs one instruction a line.
-// (A helper for this may move to lib/record.h for the get path.)
-void PrefetchRecord(std::string_view record) {
-  constexpr uintptr_t kLine = 64;
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(record.data());
-  const uintptr_t end = begin + record.size();
-  // Prefetches never fault, so starting at the line that holds the first
-  // byte (perhaps before the record) is safe.
-  for (uintptr_t line = begin & ~(kLine - 1); line < end; line += kLine) {
-    __builtin_prefetch(reinterpret_cast<const void*>(line));
-  }
-}
-
 // About the compact size of an order, so that the string usually grows once
 // per order: ~330 bytes of fixed parts and ~280 per item with typical
 // strings.
@@ -579,7 +561,9 @@ void AppendJsonString(std::string_view text, std::string* out) {
 
 void AppendOrderJson(OrderView order, std::string* out,
                      const ExportOptions& options) {
-  PrefetchRecord(order.record());
+  // A view may come cold from a cache far bigger than the CPU's: the
+  // writer's loads chase offsets from line to line.
+  internal::PrefetchRecord(order.record());
   const fb::Order& table = internal::OrderTable(order);
   WithWriter(options, out, EstimateSize(table), 0, [&](auto& w) {
     w.Finish(WriteOrder(table, w, w.start()));
@@ -588,7 +572,7 @@ void AppendOrderJson(OrderView order, std::string* out,
 
 void AppendDetailResponse(OrderView order, std::string_view request_id,
                           std::string* out, const ExportOptions& options) {
-  PrefetchRecord(order.record());
+  internal::PrefetchRecord(order.record());
   const fb::Order& table = internal::OrderTable(order);
   const size_t estimate = EstimateSize(table) + 32 + request_id.size();
   WithWriter(options, out, estimate, 0, [&](auto& w) {
@@ -612,7 +596,7 @@ ListResponseWriter::ListResponseWriter(std::string request_id, std::string* out,
 }
 
 void ListResponseWriter::Add(OrderView order) {
-  PrefetchRecord(order.record());
+  internal::PrefetchRecord(order.record());
   const fb::Order& table = internal::OrderTable(order);
   WithWriter(options_, out_, EstimateSize(table) + 8, /*depth=*/2,
              [&](auto& w) {

@@ -256,7 +256,7 @@ class IndexQuery final : public QueryIterator {
     // Every record of the batch starts loading before the first is verified.
     for (size_t i = 0; i < n; ++i) {
       if (statuses_[i].ok()) {
-        internal::PrefetchRecord(orders_[i].data(), orders_[i].size());
+        internal::PrefetchRecord(orders_[i].ToStringView());
       }
     }
     return true;

@@ -103,7 +103,7 @@ bool HoldsValidOrder(const fb::Order& order) {
 
 Result<OrderView> VerifyRecord(std::string_view record) {
   const auto* data = reinterpret_cast<const uint8_t*>(record.data());
-  internal::PrefetchRecord(data, record.size());
+  internal::PrefetchRecord(record);
   flatbuffers::Verifier verifier(data, record.size());
   if (!fb::VerifyOrderBuffer(verifier)) {
     return Status::Corruption("record of " + std::to_string(record.size()) +

@@ -19,8 +19,8 @@ void AppendRecord(const Order& order, std::string* out);
 // The record for `order`, as a new string. REQUIRES: as AppendRecord.
 std::string EncodeRecord(const Order& order);
 
-// Asks the CPU to start loading the cache lines of the record at `data`
-// (`size` bytes) now, all at once, so that reading it waits for about one
+// Asks the CPU to start loading the cache lines of `record` now, all at
+// once, so that reading it waits for about one
 // memory access instead of one per line: verification walks the FlatBuffers
 // tables from the root to the items and their strings (the builder wrote
 // the first item last, at the end), and each step would otherwise wait for
@@ -30,11 +30,12 @@ std::string EncodeRecord(const Order& order);
 // may run before verification. Only the first kMaxPrefetch bytes: a record
 // of a few items is 200-600 bytes, and a damaged value of any size must not
 // cost more than that.
-inline void PrefetchRecord(const void* data, size_t size) {
+inline void PrefetchRecord(std::string_view record) {
   constexpr uintptr_t kLine = 64;
   constexpr size_t kMaxPrefetch = 2048;
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(data);
-  const uintptr_t end = begin + (size < kMaxPrefetch ? size : kMaxPrefetch);
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(record.data());
+  const uintptr_t end =
+      begin + (record.size() < kMaxPrefetch ? record.size() : kMaxPrefetch);
   for (uintptr_t line = begin & ~(kLine - 1); line < end; line += kLine) {
     __builtin_prefetch(reinterpret_cast<const void*>(line));
   }

@@ -770,7 +770,7 @@ std::vector<Result<PinnedOrder>> Store::GetMany(
   // Every record of the batch starts loading before the first is verified.
   for (size_t i = 0; i < hashes.size(); ++i) {
     if (statuses[i].ok()) {
-      internal::PrefetchRecord(values[i].data(), values[i].size());
+      internal::PrefetchRecord(values[i].ToStringView());
     }
   }
   std::vector<Result<PinnedOrder>> results;
