@@ -61,8 +61,9 @@ struct Options {
   // to ~5 while it is rebuilt after the store has grown past twice its
   // size at the last build. Open is not delayed: a background thread reads
   // every key once (seconds per million orders: 9.7 s on a busy 2-core
-  // machine), and gets go to RocksDB as before until it is done. Used by read-write opens only (a
-  // read-only open could not see the writer's new orders in it).
+  // machine), and gets go to RocksDB as before until it is done. Used by
+  // read-write opens only (a read-only open could not see the writer's new
+  // orders in it).
   bool key_filter = true;
 
   // Block compression of the order records. Full scans (reconcile, dump)
