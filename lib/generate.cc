@@ -6,19 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "lib/mix.h"
+
 namespace orderstore {
 namespace {
 
-// MurmurHash3's 64-bit finalizer: a bijection on 64 bits (every step is
-// invertible), so distinct inputs give distinct outputs.
-constexpr uint64_t Fmix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
+using internal::Fmix64;
 
 // The first and second 8 bytes of an order's hash. `high` is a bijection of
 // the index for a fixed seed, which makes hashes unique per seed.

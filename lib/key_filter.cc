@@ -9,22 +9,9 @@
 #include <bit>
 #include <cstring>
 
+#include "lib/mix.h"
+
 namespace orderstore::internal {
-namespace {
-
-// MurmurHash3's finalizer: order hashes are meant to be uniformly random
-// already, but one imported from elsewhere need not be, and a skewed block
-// choice would only cost false positives; mixing costs a few cycles.
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-}  // namespace
 
 // ------------------------------------------------------------------ KeyFilter
 
@@ -39,8 +26,11 @@ KeyFilter::Probe KeyFilter::ProbeOf(const OrderHash& hash) const {
   uint64_t lo, hi;
   std::memcpy(&lo, hash.bytes().data(), 8);
   std::memcpy(&hi, hash.bytes().data() + 8, 8);
-  const uint64_t h1 = Mix(lo ^ std::rotl(hi, 29));
-  const uint64_t h2 = Mix(hi + 0x9e3779b97f4a7c15ULL * lo);
+  // Order hashes are meant to be uniformly random already, but one imported
+  // from elsewhere need not be, and a skewed block choice would cost false
+  // positives; mixing costs a few cycles.
+  const uint64_t h1 = Fmix64(lo ^ std::rotl(hi, 29));
+  const uint64_t h2 = Fmix64(hi + 0x9e3779b97f4a7c15ULL * lo);
   Probe probe{};
   // The block: h1 scaled to [0, blocks) (no division).
   probe.block = static_cast<size_t>(
