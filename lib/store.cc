@@ -414,12 +414,14 @@ void AddChanges(const OrderHash& hash, std::string_view old_record,
   };
   for (internal::IndexEntry& e : old_entries) {
     if (!has(new_entries, e)) {
-      (*changes)[SlotOf(e.index)].push_back({changes->keys.Copy(e.key), {}, true});
+      (*changes)[SlotOf(e.index)].push_back(
+          {changes->keys.Copy(e.key), {}, true});
     }
   }
   for (internal::IndexEntry& e : new_entries) {
     if (!has(old_entries, e)) {
-      (*changes)[SlotOf(e.index)].push_back({changes->keys.Copy(e.key), {}, false});
+      (*changes)[SlotOf(e.index)].push_back(
+          {changes->keys.Copy(e.key), {}, false});
     }
   }
   std::vector<KeyChange>& orders = (*changes)[kOrdersSlot];
@@ -471,17 +473,12 @@ void SortChanges(std::vector<KeyChange>* changes) {
   *changes = std::move(sorted);
 }
 
-// Reads the stored record of every order in `finals` (sorted by hash), in
-// sorted MultiGets of a bounded size, and returns the changes that writing
-// the final records makes, not yet sorted (see SortChanges). With `expected` (one order): Conflict
-// unless the stored record is byte for byte *expected (empty: absent).
-// REQUIRES: the caller holds the stripes of every order in `finals`.
 // Whether the store holds no order whose hash lies between `finals`' first
 // and last: one seek. Hashes are spread evenly, so in practice this finds
 // an import into an empty store, which then reads no stored record at all.
-// (A per-order "may the store hold this hash" filter would plug in
-// PlanChanges' loop instead, leaving out of the MultiGet the orders it
-// rules out.)
+// (The key filter, Impl::MayContain, could serve per order in PlanChanges'
+// loop instead, leaving out of the MultiGet the orders it rules out; not
+// done yet.)
 // REQUIRES: finals is not empty and sorted by hash.
 Result<bool> NoneStored(const Store::Impl& impl,
                         const std::vector<FinalRecord>& finals) {
@@ -492,6 +489,12 @@ Result<bool> NoneStored(const Store::Impl& impl,
   return !it->Valid() || it->key().compare(KeyOf(finals.back().hash)) > 0;
 }
 
+// Reads the stored record of every order in `finals` (sorted by hash), in
+// sorted MultiGets of a bounded size, and returns the changes that writing
+// the final records makes, not yet sorted (see SortChanges). With
+// `expected` (one order): Conflict unless the stored record is byte for
+// byte *expected (empty: absent).
+// REQUIRES: the caller holds the stripes of every order in `finals`.
 Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
                                   const std::vector<FinalRecord>& finals,
                                   const std::string_view* expected) {
