@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -21,6 +20,7 @@
 namespace orderstore {
 namespace {
 
+using testing::Lines;
 using testing::RunTool;
 using testing::ToolRun;
 
@@ -85,13 +85,6 @@ class Writer {
 };
 
 class LiveStoreTest : public testing::TempDirTest {};
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 TEST_F(LiveStoreTest, GetSeesEveryOrderWrittenBeforeItStarted) {
   Writer writer(Path("db"));
