@@ -476,9 +476,8 @@ void SortChanges(std::vector<KeyChange>* changes) {
 // Whether the store holds no order whose hash lies between `finals`' first
 // and last: one seek. Hashes are spread evenly, so in practice this finds
 // an import into an empty store, which then reads no stored record at all.
-// (The key filter, Impl::MayContain, could serve per order in PlanChanges'
-// loop instead, leaving out of the MultiGet the orders it rules out; not
-// done yet.)
+// (Once the key filter is built, PlanChanges leaves out of its reads each
+// order the filter rules out; this seek serves before that.)
 // REQUIRES: finals is not empty and sorted by hash.
 Result<bool> NoneStored(const Store::Impl& impl,
                         const std::vector<FinalRecord>& finals) {
@@ -491,9 +490,11 @@ Result<bool> NoneStored(const Store::Impl& impl,
 
 // Reads the stored record of every order in `finals` (sorted by hash), in
 // sorted MultiGets of a bounded size, and returns the changes that writing
-// the final records makes, not yet sorted (see SortChanges). With
-// `expected` (one order): Conflict unless the stored record is byte for
-// byte *expected (empty: absent).
+// the final records makes, not yet sorted (see SortChanges). An order the
+// key filter rules out is not read: it is not stored, and stays so until
+// this write commits (its stripe, or Import's gate, excludes other writers
+// of it). With `expected` (one order): Conflict unless the stored record is
+// byte for byte *expected (empty: absent).
 // REQUIRES: the caller holds the stripes of every order in `finals`.
 Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
                                   const std::vector<FinalRecord>& finals,
@@ -515,22 +516,35 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
     }
   }
   std::vector<rocksdb::Slice> keys;
+  std::vector<size_t> read;  // of the chunk's orders, those read (in order)
   std::vector<rocksdb::PinnableSlice> values(std::min(finals.size(), kChunk));
   std::vector<rocksdb::Status> statuses(values.size());
   for (size_t begin = 0; begin < finals.size(); begin += kChunk) {
     const size_t n = std::min(kChunk, finals.size() - begin);
     keys.clear();
-    for (size_t i = 0; i < n; ++i) keys.push_back(KeyOf(finals[begin + i].hash));
-    for (size_t i = 0; i < n; ++i) values[i].Reset();
-    impl.db->MultiGet(rocksdb::ReadOptions(), impl.orders, n, keys.data(),
-                      values.data(), statuses.data(), /*sorted_input=*/true);
+    read.clear();
     for (size_t i = 0; i < n; ++i) {
+      const OrderHash& hash = finals[begin + i].hash;
+      if (!impl.MayContain(ReadOptions(), hash)) continue;
+      read.push_back(i);
+      keys.push_back(KeyOf(hash));
+    }
+    for (size_t j = 0; j < keys.size(); ++j) values[j].Reset();
+    if (!keys.empty()) {
+      impl.db->MultiGet(rocksdb::ReadOptions(), impl.orders, keys.size(),
+                        keys.data(), values.data(), statuses.data(),
+                        /*sorted_input=*/true);
+    }
+    for (size_t i = 0, j = 0; i < n; ++i) {
       const FinalRecord& final = finals[begin + i];
       std::string_view old_record;
-      if (statuses[i].ok()) {
-        old_record = AsView(values[i]);
-      } else if (!statuses[i].IsNotFound()) {
-        return FromRocks(statuses[i], "order " + final.hash.ToHex());
+      if (j < read.size() && read[j] == i) {
+        if (statuses[j].ok()) {
+          old_record = AsView(values[j]);
+        } else if (!statuses[j].IsNotFound()) {
+          return FromRocks(statuses[j], "order " + final.hash.ToHex());
+        }
+        ++j;
       }
       if (expected != nullptr && old_record != *expected) {
         return Status::Conflict("order " + final.hash.ToHex() +

@@ -231,6 +231,54 @@ TEST_F(KeyFilterStoreTest, RulesOutUnknownHashesOnceBuilt) {
   ExpectStored(*store, Hashes(0, 2000), {GenerateOrderHash(99, 0)});
 }
 
+// Once the filter answers, a write reads only the old records of orders it
+// cannot rule out. Replaced orders must still lose their old index
+// entries, new ones gain theirs, and deleting an absent order changes
+// nothing, through Write and through Import.
+TEST_F(KeyFilterStoreTest, WritesPlannedWithTheFilterKeepTheIndexesExact) {
+  std::unique_ptr<Store> store = Open();
+  PutOrders(*store, 0, 1500);
+  WaitBuilt(*store);
+  ASSERT_GT(RuledOut(*store, 1000), 990u);
+  // Another status moves the order's (status, create_time) index entry.
+  auto changed = [](uint64_t i) {
+    Order order = GenerateOrder(1, i);
+    order.status = order.status == OrderStatus::kRefund ? OrderStatus::kNew
+                                                        : OrderStatus::kRefund;
+    return order;
+  };
+  for (uint64_t first = 0; first < 500; first += 25) {
+    WriteBatch batch;  // 25 replaced, 25 new, 5 absent and 5 stored deleted
+    for (uint64_t i = first; i < first + 25; ++i) {
+      ASSERT_TRUE(batch.Put(changed(i)).ok());
+      ASSERT_TRUE(batch.Put(GenerateOrder(1, 1500 + i)).ok());
+    }
+    for (uint64_t i = first / 5; i < first / 5 + 5; ++i) {
+      batch.Delete(GenerateOrderHash(99, i));
+      batch.Delete(GenerateOrderHash(1, 500 + i));
+    }
+    ASSERT_TRUE(store->Write(write_, batch).ok());
+  }
+  WriteBatch imported;  // 500 replaced, 1,500 new
+  for (uint64_t i = 600; i < 1100; ++i) ASSERT_TRUE(imported.Put(changed(i)).ok());
+  for (uint64_t i = 2000; i < 3500; ++i) {
+    ASSERT_TRUE(imported.Put(GenerateOrder(1, i)).ok());
+  }
+  ASSERT_TRUE(store->Import(imported).ok());
+
+  std::vector<std::string> problems;
+  Result<size_t> checked = store->CheckIndexes(
+      [&](const Status& s) { problems.push_back(s.ToString()); });
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(*checked, 3400u);  // 1,500 - 100 deleted + 500 + 1,500
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  for (uint64_t i : {0, 499, 600, 1099}) {
+    EXPECT_EQ(store->Get(ReadOptions(), GenerateOrderHash(1, i))
+                  ->view().ToOwned(), changed(i)) << i;
+  }
+  ExpectStored(*store, Hashes(1500, 3500), Hashes(500, 600));
+}
+
 TEST_F(KeyFilterStoreTest, WritesDuringTheBuildAreNeverMissing) {
   {
     std::unique_ptr<Store> store = Open();
