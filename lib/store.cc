@@ -594,32 +594,30 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
                     std::span<const OrderHash> hashes,
                     std::vector<rocksdb::PinnableSlice>& values,
                     std::vector<rocksdb::Status>& statuses) {
-  std::vector<size_t> asked;  // of hashes, the ones RocksDB is asked for
+  const rocksdb::ReadOptions read = RocksRead(options);
+  std::vector<rocksdb::Slice> keys;  // of the hashes asked for, in order
+  std::vector<size_t> asked, ruled_out;  // indexes into `hashes`
+  keys.reserve(hashes.size());
   asked.reserve(hashes.size());
   for (size_t i = 0; i < hashes.size(); ++i) {
-    if (impl.MayContain(options, hashes[i])) asked.push_back(i);
-  }
-  auto multi_get = [&](const std::vector<size_t>* only,
-                       rocksdb::PinnableSlice* out_values,
-                       rocksdb::Status* out_statuses) {
-    std::vector<rocksdb::Slice> keys;
-    keys.reserve(only != nullptr ? only->size() : hashes.size());
-    if (only == nullptr) {
-      for (const OrderHash& hash : hashes) keys.push_back(KeyOf(hash));
+    if (impl.MayContain(options, hashes[i])) {
+      asked.push_back(i);
+      keys.push_back(KeyOf(hashes[i]));
     } else {
-      for (size_t i : *only) keys.push_back(KeyOf(hashes[i]));
+      ruled_out.push_back(i);
     }
-    if (keys.empty()) return;
-    impl.db->MultiGet(RocksRead(options), impl.orders, keys.size(), keys.data(),
-                      out_values, out_statuses);
-  };
-  if (asked.size() == hashes.size()) {
-    multi_get(nullptr, values.data(), statuses.data());
+  }
+  if (ruled_out.empty()) {  // keys are every hash's
+    impl.db->MultiGet(read, impl.orders, keys.size(), keys.data(),
+                      values.data(), statuses.data());
     return;
   }
   std::vector<rocksdb::PinnableSlice> asked_values(asked.size());
   std::vector<rocksdb::Status> asked_statuses(asked.size());
-  multi_get(&asked, asked_values.data(), asked_statuses.data());
+  if (!keys.empty()) {
+    impl.db->MultiGet(read, impl.orders, keys.size(), keys.data(),
+                      asked_values.data(), asked_statuses.data());
+  }
   // Without a snapshot MultiGet reads the state as it starts, after the
   // filter was asked: an order written in between would be missing beside
   // one written after it, which no single state shows. Asked again now,
@@ -627,28 +625,20 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
   // MultiGet read; otherwise (a write of that very hash meanwhile) all
   // are read again, without the filter.
   if (options.snapshot == nullptr) {
-    size_t next_asked = 0;
-    for (size_t i = 0; i < hashes.size(); ++i) {
-      if (next_asked < asked.size() && asked[next_asked] == i) {
-        ++next_asked;
-        continue;
-      }
-      if (impl.MayContain(options, hashes[i])) {
-        multi_get(nullptr, values.data(), statuses.data());
-        return;
-      }
+    for (size_t i : ruled_out) {
+      if (!impl.MayContain(options, hashes[i])) continue;
+      keys.clear();
+      for (const OrderHash& hash : hashes) keys.push_back(KeyOf(hash));
+      impl.db->MultiGet(read, impl.orders, keys.size(), keys.data(),
+                        values.data(), statuses.data());
+      return;
     }
   }
-  size_t next_asked = 0;
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    if (next_asked < asked.size() && asked[next_asked] == i) {
-      values[i] = std::move(asked_values[next_asked]);
-      statuses[i] = asked_statuses[next_asked];
-      ++next_asked;
-    } else {
-      statuses[i] = rocksdb::Status::NotFound();
-    }
+  for (size_t j = 0; j < asked.size(); ++j) {
+    values[asked[j]] = std::move(asked_values[j]);
+    statuses[asked[j]] = asked_statuses[j];
   }
+  for (size_t i : ruled_out) statuses[i] = rocksdb::Status::NotFound();
 }
 
 // Writes the index entries of every stored order, for a store written
@@ -763,11 +753,12 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
 Result<PinnedOrder> Store::Get(const ReadOptions& options,
                                const OrderHash& hash) const {
   PinnedOrder pinned;
-  if (!impl_->MayContain(options, hash)) {
-    return Status::NotFound("order " + hash.ToHex() + " not found");
-  }
-  rocksdb::Status s = impl_->db->Get(RocksRead(options), impl_->orders,
-                                     KeyOf(hash), SliceOf(pinned));
+  // A hash the key filter rules out is answered as RocksDB would answer it.
+  const rocksdb::Status s =
+      impl_->MayContain(options, hash)
+          ? impl_->db->Get(RocksRead(options), impl_->orders, KeyOf(hash),
+                           SliceOf(pinned))
+          : rocksdb::Status::NotFound();
   if (s.IsNotFound()) {
     return Status::NotFound("order " + hash.ToHex() + " not found");
   }
