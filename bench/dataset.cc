@@ -283,16 +283,14 @@ Store& OrderStore() {
     r.store = std::move(*store);
     // Gets are measured in the steady state, with the key filter built (at
     // Open a background thread starts reading every key into it).
-    const internal::LiveKeyFilter* filter =
-        internal::StoreAccess::ImplOf(*r.store).key_filter.get();
-    if (filter != nullptr &&
-        !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
-      Die("the key filter was not built: " + filter->stats().error);
-    }
+    const Store::Impl& impl = internal::StoreAccess::ImplOf(*r.store);
+    const internal::LiveKeyFilter* filter = impl.key_filter.get();
     if (filter != nullptr) {
+      if (!filter->WaitForBuilds(1, std::chrono::minutes(10))) {
+        Die("the key filter was not built: " + filter->stats().error);
+      }
       // The other source the build could read: the creation-time index,
       // whose keys end with the hash (28 bytes, no values).
-      const Store::Impl& impl = internal::StoreAccess::ImplOf(*r.store);
       rocksdb::ReadOptions read;
       read.fill_cache = false;
       read.readahead_size = 2 << 20;

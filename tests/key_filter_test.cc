@@ -260,7 +260,9 @@ TEST_F(KeyFilterStoreTest, WritesPlannedWithTheFilterKeepTheIndexesExact) {
     ASSERT_TRUE(store->Write(write_, batch).ok());
   }
   WriteBatch imported;  // 500 replaced, 1,500 new
-  for (uint64_t i = 600; i < 1100; ++i) ASSERT_TRUE(imported.Put(changed(i)).ok());
+  for (uint64_t i = 600; i < 1100; ++i) {
+    ASSERT_TRUE(imported.Put(changed(i)).ok());
+  }
   for (uint64_t i = 2000; i < 3500; ++i) {
     ASSERT_TRUE(imported.Put(GenerateOrder(1, i)).ok());
   }

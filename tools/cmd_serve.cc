@@ -35,8 +35,9 @@ Errors have the body {"request_id":"...","code":N,"message":"..."}: 400 for
 a malformed hash, 404 for an unknown order or any other path, 405 (with
 "Allow: GET, HEAD") for other methods, 503 when the store cannot be read;
 431 for a request whose request line and headers exceed 8 KiB, 413 for a
-body over 1 KiB, 400 for one that is not HTTP. Every response has a fresh request id, also sent as the
-X-Request-Id header. Connections are kept alive as HTTP/1.1 says.
+body over 1 KiB, 400 for one that is not HTTP. Every response has a fresh
+request id, also sent as the X-Request-Id header. Connections are kept
+alive as HTTP/1.1 says.
 
 Serve opens the store for writing (it holds the store's lock), so other
 commands read it as a secondary instance meanwhile; it prints
