@@ -253,12 +253,7 @@ class IndexQuery final : public QueryIterator {
     statuses_.assign(n, rocksdb::Status());
     impl_.db->MultiGet(read_, impl_.orders, n, order_keys.data(), orders_.data(),
                        statuses_.data());
-    // Every record of the batch starts loading before the first is verified.
-    for (size_t i = 0; i < n; ++i) {
-      if (statuses_[i].ok()) {
-        internal::PrefetchRecord(orders_[i].ToStringView());
-      }
-    }
+    internal::PrefetchFound(orders_.data(), statuses_.data(), n);
     return true;
   }
 

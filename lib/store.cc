@@ -775,12 +775,7 @@ std::vector<Result<PinnedOrder>> Store::GetMany(
   std::vector<rocksdb::Status> statuses(hashes.size());
   MultiGetOrders(*impl_, options, hashes, values, statuses);
 
-  // Every record of the batch starts loading before the first is verified.
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    if (statuses[i].ok()) {
-      internal::PrefetchRecord(values[i].ToStringView());
-    }
-  }
+  internal::PrefetchFound(values.data(), statuses.data(), hashes.size());
   std::vector<Result<PinnedOrder>> results;
   results.reserve(hashes.size());
   for (size_t i = 0; i < hashes.size(); ++i) {

@@ -16,6 +16,7 @@
 
 #include "lib/index.h"
 #include "lib/key_filter.h"
+#include "lib/record.h"
 #include "orderstore/store.h"
 
 namespace orderstore {
@@ -37,6 +38,15 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context);
 // Verifies a stored value and that it holds the order its key names, so a
 // record can never be handed out under another order's hash.
 Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value);
+
+// Starts loading every record a MultiGet found (the first `n` of `values`),
+// so that verifying the first does not leave the others waiting in turn.
+inline void PrefetchFound(const rocksdb::PinnableSlice* values,
+                          const rocksdb::Status* statuses, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].ok()) PrefetchRecord(AsView(values[i]));
+  }
+}
 
 }  // namespace internal
 
