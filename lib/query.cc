@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "lib/index.h"
-#include "lib/record.h"
 #include "lib/store_impl.h"
 #include "lib/text.h"
 #include "orderstore/query.h"
