@@ -1,6 +1,7 @@
 // The store-level filter of order hashes (see key_filter.h).
 #include "lib/key_filter.h"
 
+#include <rocksdb/env.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/snapshot.h>
@@ -77,10 +78,17 @@ bool KeyFilter::MayContain(const OrderHash& hash) const {
 namespace {
 
 std::mutex build_hook_mu;
-std::function<void()>& BuildHook() {
-  static std::function<void()> hook;
+std::function<rocksdb::Status()>& BuildHook() {
+  static std::function<rocksdb::Status()> hook;
   return hook;
 }
+
+// A failed build (a read error) is tried again after a pause that doubles
+// from the first to the longest: a store that serves for months must not
+// stay without its filter for one bad read, nor rescan a damaged store
+// without rest.
+constexpr std::chrono::seconds kFirstRetryDelay{1};
+constexpr std::chrono::seconds kLongestRetryDelay{600};
 
 // The smallest filter made: 80 KiB, so that a new or small store does not
 // rebuild again and again while it fills.
@@ -246,7 +254,12 @@ void LiveKeyFilter::Run(const rocksdb::Snapshot* first_snapshot,
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      changed_.wait(lock, [this] { return stop_ || rebuild_requested_; });
+      const auto wake = [this] { return stop_ || rebuild_requested_; };
+      if (retry_delay_.count() == 0) {
+        changed_.wait(lock, wake);
+      } else {
+        changed_.wait_for(lock, retry_delay_, wake);  // then retries
+      }
       if (stop_) return;
       rebuild_requested_ = false;
     }
@@ -263,19 +276,19 @@ void LiveKeyFilter::Run(const rocksdb::Snapshot* first_snapshot,
   }
 }
 
-void SetKeyFilterBuildHookForTesting(std::function<void()> hook) {
+void SetKeyFilterBuildHookForTesting(std::function<rocksdb::Status()> hook) {
   std::lock_guard<std::mutex> lock(build_hook_mu);
   BuildHook() = std::move(hook);
 }
 
 void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
   const auto start = std::chrono::steady_clock::now();
-  std::function<void()> hook;
+  std::function<rocksdb::Status()> hook;
   {
     std::lock_guard<std::mutex> lock(build_hook_mu);
     hook = BuildHook();
   }
-  if (hook) hook();
+  const rocksdb::Status injected = hook ? hook() : rocksdb::Status::OK();
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   // A one-off full scan: keep the hot set in the block cache.
@@ -300,7 +313,7 @@ void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
         break;
       }
     }
-    if (!stopped) status = it->status();
+    if (!stopped) status = injected.ok() ? it->status() : injected;
   }
   next->base_sequence = snapshot->GetSequenceNumber();
   next->scanned = scanned;
@@ -322,15 +335,31 @@ void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  std::chrono::seconds retry_in{0};
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (status.ok()) {
       ++builds_;
       last_build_seconds_ = seconds;
       error_.clear();
+      retry_delay_ = std::chrono::seconds(0);
     } else {
       error_ = "building the key filter: " + status.ToString();
+      retry_delay_ = retry_delay_.count() == 0
+                         ? kFirstRetryDelay
+                         : std::min(2 * retry_delay_, kLongestRetryDelay);
+      retry_in = retry_delay_;
     }
+  }
+  if (!status.ok()) {
+    // Where an operator looks: the store's own LOG file. Gets stay right
+    // meanwhile; unknown hashes cost a RocksDB lookup again.
+    rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL,
+                 db_->GetDBOptions().info_log,
+                 "orderstore: building the key filter: %s; the store answers "
+                 "without it and tries again in %lld s",
+                 status.ToString().c_str(),
+                 static_cast<long long>(retry_in.count()));
   }
   changed_.notify_all();
   if (status.ok()) {

@@ -100,6 +100,11 @@ class KeyFilter {
 // answering, then swaps it in; the old one is freed once no reader uses it
 // any more. Deleted orders count until the next rebuild, which leaves them
 // out, so a store whose orders churn at a steady size keeps a steady filter.
+//
+// Failure: a build that fails (a read error) leaves the filter as it was
+// (none before the first build: every hash may be contained), says why in
+// stats().error and in the store's LOG, and is tried again after 1 s,
+// then 2, 4, ... up to 10 minutes, until one succeeds.
 class LiveKeyFilter {
  public:
   // Starts building from a snapshot taken now: call it before the store is
@@ -184,14 +189,17 @@ class LiveKeyFilter {
   size_t builds_ = 0;               // guarded by mu_
   double last_build_seconds_ = 0;   // guarded by mu_
   std::string error_;               // guarded by mu_
+  // Zero, or how long to wait before trying a failed build again.
+  std::chrono::seconds retry_delay_{0};  // guarded by mu_
 
   std::thread thread_;
 };
 
 // For tests: `hook` is called on a LiveKeyFilter's thread as each build
 // starts, its snapshot taken (so that a test can write while a build
-// runs). Empty: none. Process-wide.
-void SetKeyFilterBuildHookForTesting(std::function<void()> hook);
+// runs); a status other than OK fails that build as a read error would.
+// Empty: none. Process-wide.
+void SetKeyFilterBuildHookForTesting(std::function<rocksdb::Status()> hook);
 
 }  // namespace orderstore::internal
 

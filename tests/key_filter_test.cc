@@ -112,6 +112,7 @@ class BuildGate {
       ++started_;
       changed_.notify_all();
       changed_.wait(lock, [this] { return released_; });
+      return rocksdb::Status::OK();
     });
   }
   ~BuildGate() {
@@ -414,6 +415,46 @@ TEST_F(KeyFilterStoreTest, OldSnapshotsStillSeeOrdersDeletedBeforeARebuild) {
   EXPECT_TRUE(many[0].ok());
   EXPECT_TRUE(many[1].ok());
   EXPECT_TRUE(store->Get(ReadOptions(), GenerateOrderHash(1, 42)).status().IsNotFound());
+}
+
+TEST_F(KeyFilterStoreTest, AFailedBuildLeavesGetsRightAndIsTriedAgain) {
+  {
+    std::unique_ptr<Store> store = Open();
+    PutOrders(*store, 0, 200);
+  }
+  std::atomic<int> builds{0};
+  internal::SetKeyFilterBuildHookForTesting([&builds] {
+    return builds++ == 0 ? rocksdb::Status::IOError("injected read error")
+                         : rocksdb::Status::OK();
+  });
+  struct ClearHook {
+    ~ClearHook() { internal::SetKeyFilterBuildHookForTesting(nullptr); }
+  } clear_hook;
+  std::unique_ptr<Store> store = Open();
+  const LiveKeyFilter* filter = FilterOf(*store);
+  ASSERT_NE(filter, nullptr);
+  // The first build fails: no filter answers, and the error says why.
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (filter->stats().error.empty() && builds.load() < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  LiveKeyFilter::Stats failed = filter->stats();
+  if (builds.load() < 2) {  // (the retry comes a second later)
+    EXPECT_FALSE(failed.ready);
+    EXPECT_NE(failed.error.find("injected read error"), std::string::npos)
+        << failed.error;
+  }
+  ExpectStored(*store, Hashes(0, 200), Hashes(200, 300));
+  std::vector<OrderHash> unknown;
+  for (uint64_t i = 0; i < 50; ++i) unknown.push_back(GenerateOrderHash(99, i));
+  ExpectStored(*store, {}, unknown);
+  // The retry, a second later, succeeds.
+  WaitBuilt(*store);
+  EXPECT_EQ(builds.load(), 2);
+  EXPECT_TRUE(filter->stats().error.empty()) << filter->stats().error;
+  EXPECT_GT(RuledOut(*store, 1000), 900u);
+  ExpectStored(*store, Hashes(0, 200), Hashes(200, 300));
 }
 
 TEST_F(KeyFilterStoreTest, ReadOnlyAndSecondaryOpensDoNotUseIt) {
