@@ -98,6 +98,12 @@ void SummaryReporter::PrintSummary() const {
       counter("BM_Get_RocksdbFloor", "allocs"));
   row("verify record + key check + read (ours alone)",
       ns("BM_Get_VerifyAndRead"), counter("BM_Get_VerifyAndRead", "allocs"));
+  // A get pays about one such load for its record and one for the key
+  // filter's probe, where the floor touches neither (bench/memory_bench.cc).
+  row("one dependent load to cold memory, 512 MiB region, 4 KiB pages",
+      ns("BM_MemoryDependentLoad/512/0"), std::nullopt);
+  row("the same on 2 MiB pages (no TLB miss)",
+      ns("BM_MemoryDependentLoad/512/1"), std::nullopt);
   row("RocksDB JSON values + simdjson DOM", ns("BM_Get_RocksdbJsonSimdjson"),
       counter("BM_Get_RocksdbJsonSimdjson", "allocs"));
   row("SQLite, two prepared statements", ns("BM_Get_Sqlite"),
