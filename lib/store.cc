@@ -11,8 +11,10 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <new>
 #include <span>
@@ -587,6 +589,12 @@ void RemoveImportLeftovers(const std::string& path) {
   std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
 }
 
+std::atomic<bool> get_many_hook_set{false};
+std::function<void()>& GetManyHook() {
+  static std::function<void()> hook;
+  return hook;
+}
+
 // Reads the orders `hashes` into `values` and `statuses` (as many), in one
 // RocksDB MultiGet, except that hashes the key filter rules out are
 // NotFound without asking RocksDB.
@@ -611,6 +619,10 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
     impl.db->MultiGet(read, impl.orders, keys.size(), keys.data(),
                       values.data(), statuses.data());
     return;
+  }
+  if (options.snapshot == nullptr &&
+      get_many_hook_set.load(std::memory_order_acquire)) {
+    GetManyHook()();
   }
   std::vector<rocksdb::PinnableSlice> asked_values(asked.size());
   std::vector<rocksdb::Status> asked_statuses(asked.size());
@@ -665,6 +677,17 @@ Status BuildIndexes(Store::Impl& impl) {
 }
 
 }  // namespace
+
+namespace internal {
+
+void SetGetManyHookForTesting(std::function<void()> hook) {
+  get_many_hook_set.store(false, std::memory_order_release);
+  GetManyHook() = std::move(hook);
+  get_many_hook_set.store(static_cast<bool>(GetManyHook()),
+                          std::memory_order_release);
+}
+
+}  // namespace internal
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;

@@ -7,6 +7,7 @@
 #include <rocksdb/slice.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -128,6 +129,12 @@ namespace internal {
 struct StoreAccess {
   static const Store::Impl& ImplOf(const Store& store) { return *store.impl_; }
 };
+
+// For tests: `hook` is called by GetMany (without a snapshot) after the key
+// filter has ruled out some of its hashes and before it reads the others,
+// so that a test can write in between. Empty: none. Process-wide.
+// REQUIRES: no GetMany runs while it is set.
+void SetGetManyHookForTesting(std::function<void()> hook);
 
 }  // namespace internal
 }  // namespace orderstore
