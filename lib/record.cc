@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/time.h"
 #include "order_generated.h"
 
 namespace orderstore {
@@ -69,9 +70,8 @@ namespace {
 bool ValidMoney(double amount) { return std::isfinite(amount) && amount >= 0; }
 
 bool ValidTime(const fb::Time* t) {
-  return t != nullptr &&
-         ValidateTimestamp({t->unix_seconds(), t->nanos(), t->offset_minutes()})
-             .ok();
+  return t != nullptr && internal::IsValidTimestamp(
+                             {t->unix_seconds(), t->nanos(), t->offset_minutes()});
 }
 
 // Checks what the FlatBuffers verifier cannot: that the record holds an

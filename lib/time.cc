@@ -14,6 +14,7 @@
 
 #include "lib/digits.h"
 #include "lib/text.h"
+#include "lib/time.h"
 #include "orderstore/order.h"
 
 namespace orderstore {
@@ -39,8 +40,9 @@ constexpr int64_t kMinUtcSeconds = kMinLocalSeconds - kSecondsPerDay;
 constexpr int64_t kEndUtcSeconds = kEndLocalSeconds + kSecondsPerDay;
 
 // Why `t` (a set time) cannot be written, or nullptr if it can. Shared by
-// ValidateTimestamp and FormatTimestamp, so that the latter's guard costs no
-// allocation. Only comparisons: record verification runs it ten times a get.
+// ValidateTimestamp, IsValidTimestamp and FormatTimestamp, so that the
+// latter's guard costs no allocation. Only comparisons: record verification
+// runs it ten times a get.
 const char* WhyInvalid(const Timestamp& t) {
   if (t.nanos < 0 || t.nanos > 999'999'999) {
     return "nanos outside 0..999999999";
@@ -284,6 +286,14 @@ std::string FormatTimestamp(const Timestamp& t) {
   char buffer[Timestamp::kMaxTextSize];
   return std::string(buffer, FormatTimestamp(t, buffer));
 }
+
+namespace internal {
+
+bool IsValidTimestamp(const Timestamp& t) {
+  return !t.is_set() || WhyInvalid(t) == nullptr;
+}
+
+}  // namespace internal
 
 Status ValidateTimestamp(const Timestamp& t) {
   if (!t.is_set()) return Status::OK();

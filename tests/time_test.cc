@@ -1,4 +1,5 @@
-// Tests for ParseTimestamp, FormatTimestamp and ValidateTimestamp (SPEC §2).
+// Tests for ParseTimestamp, FormatTimestamp and ValidateTimestamp (SPEC §2),
+// and the verifier's IsValidTimestamp beside the last.
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "lib/time.h"
 #include "orderstore/order.h"
 #include "tests/test_util.h"
 
@@ -72,6 +74,7 @@ std::string ReferenceFormat(const Timestamp& t) {
 void ExpectValid(const Timestamp& t) {
   Status status = ValidateTimestamp(t);
   EXPECT_OK(status);
+  EXPECT_TRUE(internal::IsValidTimestamp(t));  // the verifier's check
 }
 
 Timestamp Parsed(std::string_view text) {
@@ -324,6 +327,7 @@ TEST(TimestampTest, Validate) {
     Status s = ValidateTimestamp(t);
     EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
     EXPECT_NE(s.message().find(why), std::string::npos) << s.message();
+    EXPECT_FALSE(internal::IsValidTimestamp(t));
   };
   expect_invalid({0, -1, 0}, "nanos");
   expect_invalid({0, 1000000000, 0}, "nanos");
