@@ -589,6 +589,8 @@ void RemoveImportLeftovers(const std::string& path) {
   std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
 }
 
+// SetGetManyHookForTesting's hook (store_impl.h); the flag keeps GetMany
+// from touching the function when none is set.
 std::atomic<bool> get_many_hook_set{false};
 std::function<void()>& GetManyHook() {
   static std::function<void()> hook;
