@@ -296,11 +296,9 @@ bool IsValidTimestamp(const Timestamp& t) {
 }  // namespace internal
 
 Status ValidateTimestamp(const Timestamp& t) {
-  if (!t.is_set()) return Status::OK();
-  const char* why = WhyInvalid(t);
-  if (why == nullptr) return Status::OK();
+  if (internal::IsValidTimestamp(t)) return Status::OK();
   return Status::InvalidArgument(
-      std::string("invalid time: ") + why + " (unix_seconds " +
+      std::string("invalid time: ") + WhyInvalid(t) + " (unix_seconds " +
       std::to_string(t.unix_seconds) + ", nanos " + std::to_string(t.nanos) +
       ", offset_minutes " + std::to_string(t.offset_minutes) + ")");
 }
