@@ -47,62 +47,75 @@ std::string Number(double x) {
   return text;
 }
 
-std::string ItemDetail(size_t index, ItemStatus status) {
-  return "items[" + std::to_string(index) + "] is " + std::string(ToString(status));
-}
-
 }  // namespace
 
 std::span<const ReconcileRule> ReconcileRules() { return kRules; }
 
 void CheckOrder(OrderView order, uint32_t rule_mask,
                 const std::function<void(const Finding&)>& on_finding) {
-  const OrderHash hash = order.hash();
-  auto report = [&](Rule rule, std::string detail) {
-    on_finding(Finding{hash, kRules[rule].name, std::move(detail)});
-  };
-  auto checks = [rule_mask](Rule rule) { return (rule_mask >> rule & 1) != 0; };
-  const ItemsView items = order.items();
-
-  if (checks(kFeeMismatch)) {
+  // One pass over the items gathers what every item rule asks; messages
+  // (and the hash) are only built for an order that breaks a rule, so a
+  // clean order costs no allocation.
+  constexpr size_t kNone = SIZE_MAX;
+  struct ItemFacts {
     double total = 0;
-    for (OrderItemView item : items) total += item.price();
-    if (std::fabs(order.fee() - total) > 0.005) {
-      report(kFeeMismatch, "fee " + Number(order.fee()) + " != item total " +
-                               Number(total));
-    }
-  }
-  if (checks(kCFeeOverFee) && order.c_fee() > order.fee()) {
-    report(kCFeeOverFee,
-           "c_fee " + Number(order.c_fee()) + " > fee " + Number(order.fee()));
-  }
-  // The first item (if any) breaking an item-status rule of the order's
-  // status.
-  auto first_item = [&items](auto&& breaks) -> std::string {
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (breaks(items[i].status())) return ItemDetail(i, items[i].status());
-    }
-    return "";
+    size_t first_not_success = kNone;
+    size_t first_delivered = kNone;  // success or refunded
+    size_t first_not_refunded = kNone;
+    size_t first_life_reversed = kNone;
+  } facts;
+  const ItemsView items = order.items();
+  const size_t item_count = items.size();
+  auto first = [](size_t* slot, size_t i, bool holds) {
+    if (holds && *slot == kNone) *slot = i;
   };
+  for (size_t i = 0; i < item_count; ++i) {
+    const OrderItemView item = items[i];
+    facts.total += item.price();
+    const ItemStatus s = item.status();
+    first(&facts.first_not_success, i, s != ItemStatus::kSuccess);
+    first(&facts.first_delivered, i,
+          s == ItemStatus::kSuccess || s == ItemStatus::kRefunded);
+    first(&facts.first_not_refunded, i, s != ItemStatus::kRefunded);
+    if (facts.first_life_reversed == kNone) {
+      const Timestamp start = item.life_start_time();
+      const Timestamp end = item.life_expire_time();
+      first(&facts.first_life_reversed, i,
+            start.is_set() && end.is_set() && Before(end, start));
+    }
+  }
+
+  auto checks = [rule_mask](Rule rule) { return (rule_mask >> rule & 1) != 0; };
+  auto report = [&](Rule rule, std::string detail) {
+    on_finding(Finding{order.hash(), kRules[rule].name, std::move(detail)});
+  };
+  auto item_detail = [&items](size_t i) {
+    return "items[" + std::to_string(i) + "] is " +
+           std::string(ToString(items[i].status()));
+  };
+  const double fee = order.fee();
+  if (checks(kFeeMismatch) && std::fabs(fee - facts.total) > 0.005) {
+    report(kFeeMismatch,
+           "fee " + Number(fee) + " != item total " + Number(facts.total));
+  }
+  if (checks(kCFeeOverFee) && order.c_fee() > fee) {
+    report(kCFeeOverFee, "c_fee " + Number(order.c_fee()) + " > fee " + Number(fee));
+  }
   const OrderStatus status = order.status();
-  if (checks(kCompleteUndelivered) && status == OrderStatus::kComplete) {
-    std::string detail =
-        first_item([](ItemStatus s) { return s != ItemStatus::kSuccess; });
-    if (!detail.empty()) report(kCompleteUndelivered, detail);
+  if (checks(kCompleteUndelivered) && status == OrderStatus::kComplete &&
+      facts.first_not_success != kNone) {
+    report(kCompleteUndelivered, item_detail(facts.first_not_success));
   }
   if (checks(kCanceledDelivered) && status == OrderStatus::kCanceled) {
-    std::string detail = first_item([](ItemStatus s) {
-      return s == ItemStatus::kSuccess || s == ItemStatus::kRefunded;
-    });
     if (order.pay_time().is_set()) {
-      detail = "pay_time is " + FormatTimestamp(order.pay_time());
+      report(kCanceledDelivered, "pay_time is " + FormatTimestamp(order.pay_time()));
+    } else if (facts.first_delivered != kNone) {
+      report(kCanceledDelivered, item_detail(facts.first_delivered));
     }
-    if (!detail.empty()) report(kCanceledDelivered, detail);
   }
-  if (checks(kRefundUnrefunded) && status == OrderStatus::kRefund) {
-    std::string detail =
-        first_item([](ItemStatus s) { return s != ItemStatus::kRefunded; });
-    if (!detail.empty()) report(kRefundUnrefunded, detail);
+  if (checks(kRefundUnrefunded) && status == OrderStatus::kRefund &&
+      facts.first_not_refunded != kNone) {
+    report(kRefundUnrefunded, item_detail(facts.first_not_refunded));
   }
   const Timestamp created = order.create_time();
   if (checks(kPaidBeforeCreated) && order.pay_time().is_set() &&
@@ -116,18 +129,12 @@ void CheckOrder(OrderView order, uint32_t rule_mask,
            "expire_time " + FormatTimestamp(order.expire_time()) +
                " < create_time " + FormatTimestamp(created));
   }
-  if (checks(kItemLifeReversed)) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      Timestamp start = items[i].life_start_time();
-      Timestamp end = items[i].life_expire_time();
-      if (start.is_set() && end.is_set() && Before(end, start)) {
-        report(kItemLifeReversed, "items[" + std::to_string(i) +
-                                      "]: life_expire_time " +
-                                      FormatTimestamp(end) + " < life_start_time " +
-                                      FormatTimestamp(start));
-        break;
-      }
-    }
+  if (checks(kItemLifeReversed) && facts.first_life_reversed != kNone) {
+    const size_t i = facts.first_life_reversed;
+    report(kItemLifeReversed,
+           "items[" + std::to_string(i) + "]: life_expire_time " +
+               FormatTimestamp(items[i].life_expire_time()) +
+               " < life_start_time " + FormatTimestamp(items[i].life_start_time()));
   }
 }
 
@@ -177,6 +184,8 @@ Result<ReconcileSummary> Reconcile(
     std::unique_ptr<Iterator> it = store.NewIterator(read);
     for (size_t i; (i = next.fetch_add(1)) < slices;) {
       Slice& slice = results[i];
+      const std::function<void(const Finding&)> keep =
+          [&slice](const Finding& f) { slice.findings.push_back(f); };
       const bool last = i + 1 == slices;
       const OrderHash end = boundary(i + 1);
       for (i == 0 ? it->SeekToFirst() : it->Seek(boundary(i));
@@ -187,9 +196,7 @@ Result<ReconcileSummary> Reconcile(
           slice.errors.push_back(view.status());
           continue;
         }
-        CheckOrder(*view, mask, [&slice](const Finding& f) {
-          slice.findings.push_back(f);
-        });
+        CheckOrder(*view, mask, keep);
       }
       slice.status = it->status();
       if (!slice.status.ok()) return;
