@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lib/text.h"
+#include "lib/time.h"
 
 namespace orderstore {
 namespace {
@@ -53,8 +54,8 @@ Status CheckMoney(double amount, std::string_view prefix,
 
 Status CheckTime(const Timestamp& t, std::string_view prefix,
                  std::string_view name) {
-  Status s = ValidateTimestamp(t);
-  return s.ok() ? s : Invalid(prefix, name, s.message());
+  if (internal::IsValidTimestamp(t)) return Status::OK();
+  return Invalid(prefix, name, ValidateTimestamp(t).message());
 }
 
 Status CheckText(std::string_view text, std::string_view prefix,
@@ -63,7 +64,10 @@ Status CheckText(std::string_view text, std::string_view prefix,
   return Status::OK();
 }
 
-Status ValidateItem(const OrderItem& item, std::string_view prefix) {
+// Names the field without the item's "items[i]." prefix, which the caller
+// adds on failure only (making it for every item costs more than the checks).
+Status ValidateItem(const OrderItem& item) {
+  constexpr std::string_view prefix;
   Status s;
   if (!(s = CheckText(item.order_type, prefix, "order_type")).ok()) return s;
   if (!(s = CheckText(item.resource_type, prefix, "resource_type")).ok()) return s;
@@ -109,8 +113,11 @@ Status ValidateOrder(const Order& order) {
     return Invalid("", "status", "not an order status");
   }
   for (size_t i = 0; i < order.items.size(); ++i) {
-    s = ValidateItem(order.items[i], "items[" + std::to_string(i) + "].");
-    if (!s.ok()) return s;
+    s = ValidateItem(order.items[i]);
+    if (!s.ok()) {
+      return Status::InvalidArgument("items[" + std::to_string(i) + "]." +
+                                     std::string(s.message()));
+    }
   }
   return Status::OK();
 }

@@ -10,7 +10,11 @@
 namespace orderstore::internal {
 
 bool IsValidUtf8(std::string_view text) {
-  return simdjson::validate_utf8(text.data(), text.size());
+  // Order fields are short and almost always ASCII: a plain loop answers
+  // them in a few instructions, where simdjson's dispatch costs ~70 a call.
+  unsigned char high_bits = 0;
+  for (char c : text) high_bits |= static_cast<unsigned char>(c);
+  return high_bits < 0x80 || simdjson::validate_utf8(text.data(), text.size());
 }
 
 namespace {

@@ -89,6 +89,24 @@ TEST_F(StoreTest, InvalidOrderIsRefusedAndWritesNothing) {
   EXPECT_TRUE(store->Get({}, order.hash).status().IsNotFound());
 }
 
+TEST_F(StoreTest, TextMustBeValidUtf8) {
+  auto store = OpenOrDie();
+  Order order = ExampleOrder();
+  order.items[1].region = "\xe5\x8d";  // a 3-byte sequence cut short
+  Status s = store->Put(fast_, order);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("items[1].region: not valid UTF-8"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(store->Get({}, order.hash).status().IsNotFound());
+
+  order.items[1].region = "\xe5\x8d\x8e\xe4\xb8\x9c";  // "华东"
+  ASSERT_OK(store->Put(fast_, order));
+  Result<PinnedOrder> got = store->Get({}, order.hash);
+  ASSERT_OK(got.status());
+  EXPECT_EQ(got->view().items()[1].region(), "\xe5\x8d\x8e\xe4\xb8\x9c");
+}
+
 TEST_F(StoreTest, BatchIsAllOrNothing) {
   auto store = OpenOrDie();
   WriteBatch batch;
