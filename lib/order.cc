@@ -34,53 +34,42 @@ Result<Enum> ParseName(const std::array<std::string_view, N>& names,
                                  internal::Quote(text));
 }
 
-// Each check names the offending field as `prefix` + `name`, e.g.
-// "items[1].price".
-Status Invalid(std::string_view prefix, std::string_view name,
-               std::string_view why) {
-  std::string message(prefix);
-  message += name;
+// Each check names the offending field ("price: negative amount"); an
+// item's errors get their "items[i]." prefix from ValidateOrder, on
+// failure only (making it for every item cost more than the checks).
+Status Invalid(std::string_view name, std::string_view why) {
+  std::string message(name);
   message += ": ";
   message += why;
   return Status::InvalidArgument(std::move(message));
 }
 
-Status CheckMoney(double amount, std::string_view prefix,
-                  std::string_view name) {
-  if (!std::isfinite(amount)) return Invalid(prefix, name, "not a finite number");
-  if (amount < 0) return Invalid(prefix, name, "negative amount");
+Status CheckMoney(double amount, std::string_view name) {
+  if (!std::isfinite(amount)) return Invalid(name, "not a finite number");
+  if (amount < 0) return Invalid(name, "negative amount");
   return Status::OK();
 }
 
-Status CheckTime(const Timestamp& t, std::string_view prefix,
-                 std::string_view name) {
+Status CheckTime(const Timestamp& t, std::string_view name) {
   if (internal::IsValidTimestamp(t)) return Status::OK();
-  return Invalid(prefix, name, ValidateTimestamp(t).message());
+  return Invalid(name, ValidateTimestamp(t).message());
 }
 
-Status CheckText(std::string_view text, std::string_view prefix,
-                 std::string_view name) {
-  if (!internal::IsValidUtf8(text)) return Invalid(prefix, name, "not valid UTF-8");
+Status CheckText(std::string_view text, std::string_view name) {
+  if (!internal::IsValidUtf8(text)) return Invalid(name, "not valid UTF-8");
   return Status::OK();
 }
 
-// Names the field without the item's "items[i]." prefix, which the caller
-// adds on failure only (making it for every item costs more than the checks).
 Status ValidateItem(const OrderItem& item) {
-  constexpr std::string_view prefix;
   Status s;
-  if (!(s = CheckText(item.order_type, prefix, "order_type")).ok()) return s;
-  if (!(s = CheckText(item.resource_type, prefix, "resource_type")).ok()) return s;
-  if (!(s = CheckText(item.resource_id, prefix, "resource_id")).ok()) return s;
-  if (!(s = CheckText(item.region, prefix, "region")).ok()) return s;
-  if (!(s = CheckMoney(item.price, prefix, "price")).ok()) return s;
-  if (ToString(item.status).empty()) {
-    return Invalid(prefix, "status", "not an item status");
-  }
-  if (!(s = CheckTime(item.life_start_time, prefix, "life_start_time")).ok()) {
-    return s;
-  }
-  return CheckTime(item.life_expire_time, prefix, "life_expire_time");
+  if (!(s = CheckText(item.order_type, "order_type")).ok()) return s;
+  if (!(s = CheckText(item.resource_type, "resource_type")).ok()) return s;
+  if (!(s = CheckText(item.resource_id, "resource_id")).ok()) return s;
+  if (!(s = CheckText(item.region, "region")).ok()) return s;
+  if (!(s = CheckMoney(item.price, "price")).ok()) return s;
+  if (ToString(item.status).empty()) return Invalid("status", "not an item status");
+  if (!(s = CheckTime(item.life_start_time, "life_start_time")).ok()) return s;
+  return CheckTime(item.life_expire_time, "life_expire_time");
 }
 
 }  // namespace
@@ -103,20 +92,18 @@ Result<ItemStatus> ParseItemStatus(std::string_view text) {
 
 Status ValidateOrder(const Order& order) {
   Status s;
-  if (!(s = CheckMoney(order.fee, "", "fee")).ok()) return s;
-  if (!(s = CheckMoney(order.c_fee, "", "c_fee")).ok()) return s;
-  if (!(s = CheckTime(order.create_time, "", "create_time")).ok()) return s;
-  if (!(s = CheckTime(order.pay_time, "", "pay_time")).ok()) return s;
-  if (!(s = CheckTime(order.cancel_time, "", "cancel_time")).ok()) return s;
-  if (!(s = CheckTime(order.expire_time, "", "expire_time")).ok()) return s;
-  if (ToString(order.status).empty()) {
-    return Invalid("", "status", "not an order status");
-  }
+  if (!(s = CheckMoney(order.fee, "fee")).ok()) return s;
+  if (!(s = CheckMoney(order.c_fee, "c_fee")).ok()) return s;
+  if (!(s = CheckTime(order.create_time, "create_time")).ok()) return s;
+  if (!(s = CheckTime(order.pay_time, "pay_time")).ok()) return s;
+  if (!(s = CheckTime(order.cancel_time, "cancel_time")).ok()) return s;
+  if (!(s = CheckTime(order.expire_time, "expire_time")).ok()) return s;
+  if (ToString(order.status).empty()) return Invalid("status", "not an order status");
   for (size_t i = 0; i < order.items.size(); ++i) {
     s = ValidateItem(order.items[i]);
     if (!s.ok()) {
       return Status::InvalidArgument("items[" + std::to_string(i) + "]." +
-                                     std::string(s.message()));
+                                     s.message());
     }
   }
   return Status::OK();
