@@ -40,6 +40,7 @@ struct Run {
   std::unique_ptr<RocksDb> floor, json;
   std::string jsonl;
   sqlite3* sqlite = nullptr;
+  uint64_t sqlite_tables_bytes = 0;
   std::unique_ptr<Lmdb> lmdb;
 };
 
@@ -465,6 +466,8 @@ sqlite3* SqliteDb() {
       });
     }
     SqliteExec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    r.sqlite_tables_bytes =
+        DiskBytes(std::filesystem::path(path).parent_path().string());
     // Reading every row once brings every page into the page cache.
     SqliteExec(db,
                "SELECT sum(fee + status) FROM orders;"
@@ -472,6 +475,11 @@ sqlite3* SqliteDb() {
     r.sqlite = db;
   }
   return r.sqlite;
+}
+
+uint64_t SqliteTablesDiskBytes() {
+  SqliteDb();
+  return R().sqlite_tables_bytes;
 }
 
 Lmdb& LmdbDb() {

@@ -64,6 +64,11 @@ RocksDb& JsonDb();
 
 // The dataset in SQLite (see OpenSqlite), hot.
 sqlite3* SqliteDb();
+// The bytes on disk of SqliteDb()'s directory as loaded, without the
+// indexes: measured when it is loaded, since whichever benchmark comes
+// first (the order is random with --benchmark_enable_random_interleaving)
+// may add them.
+uint64_t SqliteTablesDiskBytes();
 // Opens (creating) the SQLite database at `path` as the fair baseline: WAL,
 // synchronous=NORMAL, locking_mode=EXCLUSIVE, a page cache of up to 2 GiB.
 // The one place the schema lives. Orders: one row per order keyed by the 16

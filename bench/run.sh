@@ -3,6 +3,13 @@
 # one of them over one generated dataset and prints Google Benchmark's output
 # followed by the summary table (ns/op, allocations, ratios, targets).
 #
+# Every benchmark runs three times, the repetitions of all of them in random
+# order, and the table shows the medians: this machine's speed drifts within
+# a run (one cold memory load took 257 to 462 ns over one day), and a
+# single pass puts each benchmark of a ratio in a different stretch of it.
+# Arguments given here come later and win (--benchmark_repetitions=1 for
+# one quick pass). A full run takes about 25 minutes.
+#
 #   bench/run.sh                  # 1,000,000 orders
 #   bench/run.sh --orders 20000   # fewer; other arguments go to the binary
 #                                 # (e.g. --benchmark_filter=Get)
@@ -17,4 +24,5 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
   -DORDERSTORE_BUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build_dir" -j"${JOBS:-2}" --target orderstore_bench
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load:$(uptime | sed 's/.*load average://')"
-"$build_dir/bench/orderstore_bench" "$@"
+"$build_dir/bench/orderstore_bench" --benchmark_repetitions=3 \
+  --benchmark_enable_random_interleaving=true "$@"

@@ -11,8 +11,12 @@
 namespace orderstore::bench {
 namespace {
 
+double PerOrder(uint64_t bytes) {
+  return static_cast<double>(bytes) / static_cast<double>(orders());
+}
+
 double BytesPerOrder(const std::string& path) {
-  return static_cast<double>(DiskBytes(path)) / static_cast<double>(orders());
+  return PerOrder(DiskBytes(path));
 }
 
 void Report(benchmark::State& state, double bytes_per_order) {
@@ -31,8 +35,7 @@ void BM_DiskBytes_Orderstore(benchmark::State& state) {
                                 &orders_sst)) {
     Die("rocksdb.total-sst-files-size");
   }
-  state.counters["orders_cf_bytes_per_order"] =
-      static_cast<double>(orders_sst) / static_cast<double>(orders());
+  state.counters["orders_cf_bytes_per_order"] = PerOrder(orders_sst);
 }
 BENCHMARK(BM_DiskBytes_Orderstore)->Iterations(1);
 
@@ -49,10 +52,7 @@ void BM_DiskBytes_Sqlite(benchmark::State& state) {
   // The directory: the database file and whatever WAL is left.
   const std::string dir =
       std::filesystem::path(sqlite3_db_filename(db, "main")).parent_path();
-  // The tables alone are measured once, before the first AddSqliteIndexes:
-  // a repetition of this benchmark finds the indexes there already.
-  static const double tables_alone = BytesPerOrder(dir);
-  Report(state, tables_alone);
+  Report(state, PerOrder(SqliteTablesDiskBytes()));
   AddSqliteIndexes(db);
   state.counters["indexed_bytes_per_order"] = BytesPerOrder(dir);
 }
