@@ -5,7 +5,7 @@
 #
 # Every benchmark runs three times, the repetitions of all of them in random
 # order, and the table shows the medians: this machine's speed drifts within
-# a run (one cold memory load took 257 to 462 ns over one day), and a
+# a run (one cold memory load took 257 to 484 ns over one day), and a
 # single pass puts each benchmark of a ratio in a different stretch of it.
 # Arguments given here come later and win (--benchmark_repetitions=1 for
 # one quick pass). A full run takes about 16 minutes here.
