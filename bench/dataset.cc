@@ -452,8 +452,8 @@ void SqliteLoader::Insert(const std::vector<Order>& batch) {
 sqlite3* SqliteDb() {
   Run& r = R();
   if (r.sqlite == nullptr) {
-    std::string path = FreshDir("sqlite") + "/orders.db";
-    sqlite3* db = OpenSqlite(path);
+    const std::string dir = FreshDir("sqlite");
+    sqlite3* db = OpenSqlite(dir + "/orders.db");
     {
       SqliteLoader loader(db);
       std::vector<Order> chunk;
@@ -466,8 +466,7 @@ sqlite3* SqliteDb() {
       });
     }
     SqliteExec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-    r.sqlite_tables_bytes =
-        DiskBytes(std::filesystem::path(path).parent_path().string());
+    r.sqlite_tables_bytes = DiskBytes(dir);
     // Reading every row once brings every page into the page cache.
     SqliteExec(db,
                "SELECT sum(fee + status) FROM orders;"
