@@ -126,6 +126,13 @@ void SummaryReporter::PrintSummary() const {
   row("export one order, documented response (orderstore)",
       ns("BM_Export_Orderstore"), counter("BM_Export_Orderstore", "allocs"),
       Format(gbps, "%.2f GB/s"));
+  const Figure cached_rate =
+      counter("BM_Export_OrderstoreCached", "bytes_per_second");
+  row("the same, the record in the CPU's caches (the writer alone)",
+      ns("BM_Export_OrderstoreCached"),
+      counter("BM_Export_OrderstoreCached", "allocs"),
+      Format(cached_rate ? Figure(*cached_rate / 1e9) : std::nullopt,
+             "%.2f GB/s"));
   row("export, nlohmann::ordered_json, same bytes",
       ns("BM_Export_NlohmannOrderedJson"),
       counter("BM_Export_NlohmannOrderedJson", "allocs"));
