@@ -4,58 +4,84 @@
 #include <rocksdb/db.h>
 #include <rocksdb/table_properties.h>
 
+#include <memory>
 #include <vector>
 
 namespace orderstore::testing {
+namespace {
+
+// A store's RocksDB opened directly, with every column family it has.
+class RawDb {
+ public:
+  // Opens the closed store at `path`; null (and a test failure) if RocksDB
+  // refuses.
+  static std::unique_ptr<RawDb> Open(const std::string& path, bool read_only) {
+    auto raw = std::unique_ptr<RawDb>(new RawDb);
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies({}, path, &raw->names_);
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& name : raw->names_) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    if (s.ok()) {
+      s = read_only ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path,
+                                                   families, &raw->handles_,
+                                                   &raw->db_)
+                    : rocksdb::DB::Open(rocksdb::DBOptions(), path, families,
+                                        &raw->handles_, &raw->db_);
+    }
+    EXPECT_TRUE(s.ok()) << path << ": " << s.ToString();
+    return s.ok() ? std::move(raw) : nullptr;
+  }
+
+  ~RawDb() {
+    for (auto* h : handles_) EXPECT_TRUE(db_->DestroyColumnFamilyHandle(h).ok());
+    delete db_;
+  }
+
+  rocksdb::DB& db() { return *db_; }
+
+  // The handle of the column family `name`; null (and a test failure) if
+  // the store has none.
+  rocksdb::ColumnFamilyHandle* family(const std::string& name) {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) return handles_[i];
+    }
+    ADD_FAILURE() << "no column family " << name;
+    return nullptr;
+  }
+
+ private:
+  RawDb() = default;
+  std::vector<std::string> names_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::DB* db_ = nullptr;
+};
+
+}  // namespace
 
 void WriteRawValue(const std::string& path, const OrderHash& hash,
                    std::string_view value) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  size_t orders = names.size();
-  for (size_t i = 0; i < names.size(); ++i) {
-    families.emplace_back(names[i], rocksdb::ColumnFamilyOptions());
-    if (names[i] == "orders") orders = i;
-  }
-  ASSERT_LT(orders, names.size()) << "no orders column family in " << path;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());
+  std::unique_ptr<RawDb> raw = RawDb::Open(path, /*read_only=*/false);
+  ASSERT_NE(raw, nullptr);
+  rocksdb::ColumnFamilyHandle* orders = raw->family("orders");
+  ASSERT_NE(orders, nullptr);
   std::string_view key = hash.AsKey();
   rocksdb::Status put =
-      db->Put({}, handles[orders], rocksdb::Slice(key.data(), key.size()),
-              rocksdb::Slice(value.data(), value.size()));
-  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
+      raw->db().Put({}, orders, rocksdb::Slice(key.data(), key.size()),
+                    rocksdb::Slice(value.data(), value.size()));
   ASSERT_TRUE(put.ok()) << put.ToString();
 }
 
 uint64_t FilterBytes(const std::string& path, const std::string& family) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies({}, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  size_t wanted = names.size();
-  for (size_t i = 0; i < names.size(); ++i) {
-    families.emplace_back(names[i], rocksdb::ColumnFamilyOptions());
-    if (names[i] == family) wanted = i;
-  }
-  EXPECT_LT(wanted, names.size()) << "no column family " << family << " in " << path;
-  if (wanted == names.size()) return 0;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status opened = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path,
-                                                        families, &handles, &db);
-  EXPECT_TRUE(opened.ok()) << opened.ToString();
-  if (!opened.ok()) return 0;
+  std::unique_ptr<RawDb> raw = RawDb::Open(path, /*read_only=*/true);
+  if (raw == nullptr) return 0;
+  rocksdb::ColumnFamilyHandle* handle = raw->family(family);
+  if (handle == nullptr) return 0;
   rocksdb::TablePropertiesCollection tables;
-  rocksdb::Status read = db->GetPropertiesOfAllTables(handles[wanted], &tables);
+  rocksdb::Status read = raw->db().GetPropertiesOfAllTables(handle, &tables);
   EXPECT_TRUE(read.ok()) << read.ToString();
   uint64_t bytes = 0;
   for (const auto& [file, properties] : tables) bytes += properties->filter_size;
-  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
   return bytes;
 }
 
