@@ -142,6 +142,21 @@ void SummaryReporter::PrintSummary() const {
       Grouped(import) + " orders/s");
   row("same records into SQLite, transactions", std::nullopt, std::nullopt,
       Grouped(sqlite_import) + " orders/s");
+  // The floors: the libraries' own work for the same orders, and the rate
+  // the two together would allow (their times per order added).
+  const Figure parse_floor = counter("BM_Import_FloorParse", "items_per_second");
+  const Figure tables_floor =
+      counter("BM_Import_FloorTables", "items_per_second");
+  row("import floor: simdjson's parse alone", std::nullopt, std::nullopt,
+      Grouped(parse_floor) + " orders/s");
+  row("import floor: RocksDB's table writer alone", std::nullopt,
+      std::nullopt, Grouped(tables_floor) + " orders/s");
+  Figure both_floors;
+  if (parse_floor && tables_floor) {
+    both_floors = 1 / (1 / *parse_floor + 1 / *tables_floor);
+  }
+  row("import floor: the two together", std::nullopt, std::nullopt,
+      Grouped(both_floors) + " orders/s");
   const Figure scan = counter("BM_Scan_Orderstore", "items_per_second");
   const Figure json_scan =
       counter("BM_Scan_RocksdbJsonSimdjson", "items_per_second");

@@ -8,7 +8,7 @@
 # a run (one cold memory load took 257 to 484 ns over one day), and a
 # single pass puts each benchmark of a ratio in a different stretch of it.
 # Arguments given here come later and win (--benchmark_repetitions=1 for
-# one quick pass). A full run takes about 16 minutes here.
+# one quick pass). A full run takes about 17 minutes here.
 #
 #   bench/run.sh                  # 1,000,000 orders
 #   bench/run.sh --orders 20000   # fewer; other arguments go to the binary
