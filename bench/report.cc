@@ -121,17 +121,16 @@ void SummaryReporter::PrintSummary() const {
       counter("BM_GetUnknown_Orderstore", "allocs"));
   row("get of an unknown hash (bare RocksDB)", ns("BM_GetUnknown_RocksdbFloor"),
       counter("BM_GetUnknown_RocksdbFloor", "allocs"));
-  const Figure export_rate = counter("BM_Export_Orderstore", "bytes_per_second");
-  const Figure gbps = export_rate ? Figure(*export_rate / 1e9) : std::nullopt;
+  const Figure gbps =
+      Ratio(counter("BM_Export_Orderstore", "bytes_per_second"), 1e9);
   row("export one order, documented response (orderstore)",
       ns("BM_Export_Orderstore"), counter("BM_Export_Orderstore", "allocs"),
       Format(gbps, "%.2f GB/s"));
-  const Figure cached_rate =
-      counter("BM_Export_OrderstoreCached", "bytes_per_second");
   row("the same, the record in the CPU's caches (the writer alone)",
       ns("BM_Export_OrderstoreCached"),
       counter("BM_Export_OrderstoreCached", "allocs"),
-      Format(cached_rate ? Figure(*cached_rate / 1e9) : std::nullopt,
+      Format(Ratio(counter("BM_Export_OrderstoreCached", "bytes_per_second"),
+                   1e9),
              "%.2f GB/s"));
   row("export, nlohmann::ordered_json, same bytes",
       ns("BM_Export_NlohmannOrderedJson"),
