@@ -23,14 +23,18 @@ namespace {
 // touching it never allocates (which would recurse into malloc).
 __attribute__((tls_model("initial-exec"))) thread_local uint64_t
     allocations = 0;
+__attribute__((tls_model("initial-exec"))) thread_local uint64_t
+    allocated_bytes = 0;
 
 void* Allocate(size_t size) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_malloc(size == 0 ? 1 : size);
 }
 
 void* AllocateAligned(size_t size, std::align_val_t alignment) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_memalign(static_cast<size_t>(alignment), size == 0 ? 1 : size);
 }
 
@@ -50,32 +54,39 @@ void* AllocateAlignedOrThrow(size_t size, std::align_val_t alignment) {
 
 namespace orderstore::bench {
 uint64_t ThreadAllocations() { return allocations; }
+uint64_t ThreadAllocatedBytes() { return allocated_bytes; }
 }  // namespace orderstore::bench
 
 extern "C" {
 void* malloc(size_t size) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_malloc(size);
 }
 void* calloc(size_t count, size_t size) {
   ++allocations;
+  allocated_bytes += count * size;
   return __libc_calloc(count, size);
 }
 void* realloc(void* p, size_t size) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_realloc(p, size);
 }
 void free(void* p) { __libc_free(p); }
 void* memalign(size_t alignment, size_t size) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_memalign(alignment, size);
 }
 void* aligned_alloc(size_t alignment, size_t size) {
   ++allocations;
+  allocated_bytes += size;
   return __libc_memalign(alignment, size);
 }
 int posix_memalign(void** out, size_t alignment, size_t size) {
   ++allocations;
+  allocated_bytes += size;
   void* p = __libc_memalign(alignment, size);
   if (p == nullptr) return 12;  // ENOMEM
   *out = p;

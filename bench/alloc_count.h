@@ -16,17 +16,25 @@ namespace orderstore::bench {
 // Heap allocations made by this thread since it started: operator new (all
 // forms), malloc, calloc, realloc (each call) and the aligned allocators.
 uint64_t ThreadAllocations();
+// The bytes those allocations asked for (realloc: the new size).
+uint64_t ThreadAllocatedBytes();
 
-// Sets the counter "allocs" of `state` to this thread's allocations per
-// iteration between its construction and its destruction: make one just
-// before the timed loop.
+// Sets the counters "allocs" and "allocated_bytes" of `state` to this
+// thread's allocations, and the bytes they asked for, per iteration between
+// its construction and its destruction: make one just before the timed
+// loop.
 class AllocCounter {
  public:
   explicit AllocCounter(benchmark::State& state)
-      : state_(state), start_(ThreadAllocations()) {}
+      : state_(state),
+        start_(ThreadAllocations()),
+        start_bytes_(ThreadAllocatedBytes()) {}
   ~AllocCounter() {
     state_.counters["allocs"] = benchmark::Counter(
         static_cast<double>(ThreadAllocations() - start_),
+        benchmark::Counter::kAvgIterations);
+    state_.counters["allocated_bytes"] = benchmark::Counter(
+        static_cast<double>(ThreadAllocatedBytes() - start_bytes_),
         benchmark::Counter::kAvgIterations);
   }
   AllocCounter(const AllocCounter&) = delete;
@@ -35,6 +43,7 @@ class AllocCounter {
  private:
   benchmark::State& state_;
   uint64_t start_;
+  uint64_t start_bytes_;
 };
 
 }  // namespace orderstore::bench

@@ -36,6 +36,8 @@ struct Run {
   std::vector<OrderHash> hashes, probes, unknown;
   std::string store_path;  // loaded and compacted; floor_path is its copy
   std::string floor_path;
+  std::string pristine_path;  // another copy, never opened
+  uint64_t record_bytes = 0;
   std::unique_ptr<Store> store;
   std::unique_ptr<RocksDb> floor, json;
   std::string jsonl;
@@ -74,44 +76,30 @@ void Check(const rocksdb::Status& s, const std::string& what) {
   if (!s.ok()) Die(what + ": " + s.ToString());
 }
 
-// Opens every column family of the RocksDB database at `path` with the
-// store's options.
+// The RocksDB databases of the run that hold the dataset the store's way
+// are opened and compacted with the store's options.
 std::unique_ptr<RocksDb> OpenRocks(const std::string& path) {
-  rocksdb::Options options = internal::RocksOptions(StoreOptions());
-  std::vector<std::string> names;
-  if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok()) {
-    names = {rocksdb::kDefaultColumnFamilyName};
-  }
-  if (std::find(names.begin(), names.end(), "orders") == names.end()) {
-    names.push_back("orders");
-  }
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const std::string& name : names) {
-    families.emplace_back(name, internal::RocksFamilyOptions(options, name));
-  }
-  auto db = std::make_unique<RocksDb>();
-  db->path = path;
-  rocksdb::DB* raw = nullptr;
-  Check(rocksdb::DB::Open(options, path, families, &db->handles, &raw),
-        "open " + path);
-  db->db.reset(raw);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "orders") db->orders = db->handles[i];
-  }
-  return db;
+  return bench::OpenRocks(path, internal::RocksOptions(StoreOptions()));
 }
 
-// Compacts every column family into its last level, so that every RocksDB
-// database of the run has the settled shape of a long-running store (one
-// sorted run, no overlapping files) however its load went.
 void CompactRocks(const std::string& path) {
-  std::unique_ptr<RocksDb> db = OpenRocks(path);
-  rocksdb::CompactRangeOptions compact;
-  compact.bottommost_level_compaction =
-      rocksdb::BottommostLevelCompaction::kForce;
-  for (rocksdb::ColumnFamilyHandle* handle : db->handles) {
-    Check(db->db->CompactRange(compact, handle, nullptr, nullptr),
-          "compact " + path);
+  bench::CompactRocks(path, internal::RocksOptions(StoreOptions()));
+}
+
+// Copies the database directory `from` to `to` (a fresh directory), with
+// `link_tables` its table files hard-linked (RocksDB never changes one, and
+// deletes by unlinking) and so sharing their pages in the page cache.
+void CopyRocks(const std::string& from, const std::string& to,
+               bool link_tables) {
+  fs::create_directories(to);
+  for (const auto& entry : fs::directory_iterator(from)) {
+    const fs::path target = fs::path(to) / entry.path().filename();
+    if (entry.path().filename() == "LOCK") continue;
+    if (link_tables && entry.path().extension() == ".sst") {
+      fs::create_hard_link(entry.path(), target);
+    } else {
+      fs::copy(entry.path(), target, fs::copy_options::recursive);
+    }
   }
 }
 
@@ -145,8 +133,18 @@ void BuildStore() {
   }
   CompactRocks(r.store_path);
   r.floor_path = Root() + "/floor";
-  fs::copy(r.store_path, r.floor_path, fs::copy_options::recursive);
-  fs::remove(r.floor_path + "/LOCK");
+  CopyRocks(r.store_path, r.floor_path, /*link_tables=*/true);
+  // The copy that CopyOfStore copies from, never opened; and the records'
+  // size, from their table files' properties.
+  r.pristine_path = Root() + "/pristine";
+  CopyRocks(r.store_path, r.pristine_path, /*link_tables=*/true);
+  std::unique_ptr<RocksDb> floor = OpenRocks(r.floor_path);
+  rocksdb::TablePropertiesCollection tables;
+  Check(floor->db->GetPropertiesOfAllTables(floor->orders, &tables),
+        "table properties");
+  for (const auto& [file, table] : tables) {
+    r.record_bytes += table->raw_key_size + table->raw_value_size;
+  }
 }
 
 void Warm(RocksDb& db) {
@@ -207,6 +205,59 @@ void BindTime(sqlite3_stmt* stmt, int first, const Timestamp& t) {
 }
 
 }  // namespace
+
+std::unique_ptr<RocksDb> OpenRocks(const std::string& path,
+                                   const rocksdb::Options& options) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok()) {
+    names = {rocksdb::kDefaultColumnFamilyName};
+  }
+  if (std::find(names.begin(), names.end(), "orders") == names.end()) {
+    names.push_back("orders");
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) {
+    families.emplace_back(name, internal::RocksFamilyOptions(options, name));
+  }
+  auto db = std::make_unique<RocksDb>();
+  db->path = path;
+  rocksdb::DB* raw = nullptr;
+  Check(rocksdb::DB::Open(options, path, families, &db->handles, &raw),
+        "open " + path);
+  db->db.reset(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "orders") db->orders = db->handles[i];
+  }
+  return db;
+}
+
+// Every column family into its last level, so that every RocksDB database
+// of the run has the settled shape of a long-running store (one sorted run,
+// no overlapping files) however its load went.
+void CompactRocks(const std::string& path, const rocksdb::Options& options) {
+  std::unique_ptr<RocksDb> db = OpenRocks(path, options);
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* handle : db->handles) {
+    Check(db->db->CompactRange(compact, handle, nullptr, nullptr),
+          "compact " + path);
+  }
+}
+
+std::string CopyOfStore(const std::string& name) {
+  BuildStore();
+  const std::string path = Root() + "/" + name;
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  CopyRocks(R().pristine_path, path, /*link_tables=*/false);
+  return path;
+}
+
+uint64_t RecordBytes() {
+  BuildStore();
+  return R().record_bytes;
+}
 
 void SetOrderCount(uint64_t n) { R().orders = n; }
 uint64_t orders() { return R().orders; }

@@ -47,7 +47,7 @@ Options StoreOptions();
 // The dataset in an orderstore Store.
 Store& OrderStore();
 
-// A RocksDB database opened directly with the store's RocksDB options.
+// A RocksDB database opened directly (OpenRocks).
 struct RocksDb {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -55,6 +55,22 @@ struct RocksDb {
   std::string path;
   ~RocksDb();
 };
+// Opens every column family of the RocksDB database at `path` with
+// `options` (each family's as internal::RocksFamilyOptions makes them).
+std::unique_ptr<RocksDb> OpenRocks(const std::string& path,
+                                   const rocksdb::Options& options);
+// Compacts every column family of the RocksDB database at `path`, opened
+// with `options`, into its last level: every table file is rewritten with
+// `options`' layout (block size, compression).
+void CompactRocks(const std::string& path, const rocksdb::Options& options);
+// A new copy, under the run's directory at `name`, of the store's files as
+// loaded and compacted with StoreOptions(): a copy of every file, whose
+// pages in the page cache are its own. Returns its path.
+std::string CopyOfStore(const std::string& name);
+// The bytes of the dataset's records, uncompressed (keys and values as the
+// store's table files count them): what caches of orders are sized against.
+uint64_t RecordBytes();
+
 // A copy of the store's files (same keys, same value bytes), opened with
 // bare RocksDB: the floor.
 RocksDb& FloorDb();

@@ -17,6 +17,7 @@
 
 #include "bench/alloc_count.h"
 #include "bench/dataset.h"
+#include "bench/read_loops.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
 #include "orderstore/order_view.h"
@@ -25,60 +26,20 @@
 namespace orderstore::bench {
 namespace {
 
-constexpr size_t kMultiGetKeys = 64;
-
 rocksdb::Slice KeyOf(const OrderHash& hash) {
   std::string_view key = hash.AsKey();
   return rocksdb::Slice(key.data(), key.size());
 }
 
-// Cycles through `hashes`.
-class Keys {
- public:
-  explicit Keys(const std::vector<OrderHash>& hashes) : hashes_(hashes) {}
-  const OrderHash& Next() {
-    const OrderHash& hash = hashes_[i_];
-    if (++i_ == hashes_.size()) i_ = 0;
-    return hash;
-  }
-
- private:
-  const std::vector<OrderHash>& hashes_;
-  size_t i_ = 0;
-};
-
 void BM_Get_Orderstore(benchmark::State& state) {
-  const Store& store = OrderStore();
-  Keys keys(ProbeHashes());
-  AllocCounter allocs(state);
-  for (auto _ : state) {
-    Result<PinnedOrder> order = store.Get(ReadOptions(), keys.Next());
-    if (!order.ok()) {
-      state.SkipWithError(order.status().ToString().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(Answer(order->view()));
-  }
+  StoreGets(state, OrderStore(), Keys(ProbeHashes()));
 }
 BENCHMARK(BM_Get_Orderstore);
 
 // The floor: the same value bytes, the same options, no verification and
 // no decoding.
 void BM_Get_RocksdbFloor(benchmark::State& state) {
-  RocksDb& db = FloorDb();
-  const rocksdb::ReadOptions read = internal::RocksRead(ReadOptions());
-  Keys keys(ProbeHashes());
-  rocksdb::PinnableSlice value;
-  AllocCounter allocs(state);
-  for (auto _ : state) {
-    rocksdb::Status s = db.db->Get(read, db.orders, KeyOf(keys.Next()), &value);
-    if (!s.ok()) {
-      state.SkipWithError(s.ToString().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(value.data());
-    value.Reset();
-  }
+  RocksGets(state, FloorDb(), Keys(ProbeHashes()), /*verify=*/false);
 }
 BENCHMARK(BM_Get_RocksdbFloor);
 
@@ -159,41 +120,7 @@ BENCHMARK(BM_Get_RocksdbJsonSimdjson);
 
 // (3b) SQLite: two prepared statements, one B-tree search in each table.
 void BM_Get_Sqlite(benchmark::State& state) {
-  sqlite3* db = SqliteDb();
-  sqlite3_stmt* order_query = nullptr;
-  sqlite3_stmt* items_query = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fee, status FROM orders WHERE hash=?", -1,
-                         &order_query, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "SELECT price, status FROM items WHERE hash=? "
-                         "ORDER BY idx",
-                         -1, &items_query, nullptr) != SQLITE_OK) {
-    Die(std::string("prepare: ") + sqlite3_errmsg(db));
-  }
-  Keys keys(ProbeHashes());
-  AllocCounter allocs(state);
-  for (auto _ : state) {
-    const OrderHash& hash = keys.Next();
-    sqlite3_bind_blob(order_query, 1, hash.bytes().data(), OrderHash::kSize,
-                      SQLITE_STATIC);
-    if (sqlite3_step(order_query) != SQLITE_ROW) {
-      state.SkipWithError("order not found in SQLite");
-      break;
-    }
-    double sum = sqlite3_column_double(order_query, 0) +
-                 sqlite3_column_int(order_query, 1);
-    sqlite3_reset(order_query);
-    sqlite3_bind_blob(items_query, 1, hash.bytes().data(), OrderHash::kSize,
-                      SQLITE_STATIC);
-    while (sqlite3_step(items_query) == SQLITE_ROW) {
-      sum += sqlite3_column_double(items_query, 0) +
-             sqlite3_column_int(items_query, 1);
-    }
-    sqlite3_reset(items_query);
-    benchmark::DoNotOptimize(sum);
-  }
-  sqlite3_finalize(order_query);
-  sqlite3_finalize(items_query);
+  SqliteGets(state, SqliteDb(), Keys(ProbeHashes()));
 }
 BENCHMARK(BM_Get_Sqlite);
 
@@ -229,49 +156,12 @@ BENCHMARK(BM_Get_Lmdb);
 
 // (4) MultiGet of 64 random keys; time and allocations per key.
 void BM_MultiGet64_Orderstore(benchmark::State& state) {
-  const Store& store = OrderStore();
-  Keys keys(ProbeHashes());
-  std::vector<OrderHash> batch(kMultiGetKeys);
-  AllocCounter allocs(state);
-  for (auto _ : state) {
-    for (OrderHash& hash : batch) hash = keys.Next();
-    std::vector<Result<PinnedOrder>> orders = store.GetMany(ReadOptions(), batch);
-    double sum = 0;
-    for (const Result<PinnedOrder>& order : orders) {
-      if (!order.ok()) {
-        state.SkipWithError(order.status().ToString().c_str());
-        break;
-      }
-      sum += Answer(order->view());
-    }
-    benchmark::DoNotOptimize(sum);
-  }
-  state.SetItemsProcessed(state.iterations() * kMultiGetKeys);
+  StoreGetMany(state, OrderStore(), Keys(ProbeHashes()));
 }
 BENCHMARK(BM_MultiGet64_Orderstore);
 
 void BM_MultiGet64_RocksdbFloor(benchmark::State& state) {
-  RocksDb& db = FloorDb();
-  const rocksdb::ReadOptions read = internal::RocksRead(ReadOptions());
-  Keys keys(ProbeHashes());
-  std::vector<rocksdb::Slice> batch(kMultiGetKeys);
-  std::vector<rocksdb::PinnableSlice> values(kMultiGetKeys);
-  std::vector<rocksdb::Status> statuses(kMultiGetKeys);
-  AllocCounter allocs(state);
-  for (auto _ : state) {
-    for (rocksdb::Slice& key : batch) key = KeyOf(keys.Next());
-    db.db->MultiGet(read, db.orders, kMultiGetKeys, batch.data(), values.data(),
-                    statuses.data());
-    for (size_t i = 0; i < kMultiGetKeys; ++i) {
-      if (!statuses[i].ok()) {
-        state.SkipWithError(statuses[i].ToString().c_str());
-        break;
-      }
-      benchmark::DoNotOptimize(values[i].data());
-      values[i].Reset();
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * kMultiGetKeys);
+  RocksMultiGet(state, FloorDb(), Keys(ProbeHashes()), /*verify=*/false);
 }
 BENCHMARK(BM_MultiGet64_RocksdbFloor);
 

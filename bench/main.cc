@@ -1,7 +1,10 @@
 // orderstore_bench: every benchmark of bench/ in one process over one
 // dataset, then the summary table.
 //
-//   orderstore_bench [--orders N] [Google Benchmark flags]
+//   orderstore_bench [--orders N] [--layouts] [Google Benchmark flags]
+//
+// --layouts adds the record layouts tried for stores bigger than their
+// caches (layout_bench.cc).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -9,15 +12,21 @@
 #include <string>
 
 #include "bench/dataset.h"
+#include "bench/layout_bench.h"
 #include "bench/report.h"
 
 int main(int argc, char** argv) {
   using namespace orderstore::bench;
   // Take --orders N / --orders=N out of argv before Google Benchmark sees it.
   uint64_t orders = 1'000'000;
+  bool layouts = false;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     const char* value = nullptr;
+    if (std::strcmp(argv[i], "--layouts") == 0) {
+      layouts = true;
+      continue;
+    }
     if (std::strcmp(argv[i], "--orders") == 0 && i + 1 < argc) {
       value = argv[++i];
     } else if (std::strncmp(argv[i], "--orders=", 9) == 0) {
@@ -35,6 +44,7 @@ int main(int argc, char** argv) {
   }
   argc = kept;
   SetOrderCount(orders);
+  if (layouts) RegisterLayoutBenchmarks();
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bench/dataset.h"
+#include "bench/read_loops.h"
 #include "orderstore/query.h"
 #include "orderstore/reconcile.h"
 #include "orderstore/store.h"
@@ -15,37 +16,8 @@
 namespace orderstore::bench {
 namespace {
 
-// The generator spreads create_time uniformly over 2020-01-01 .. 2025-12-31.
-constexpr int64_t kFirstDay = 1577836800;
-constexpr int64_t kDays = 2192;
-constexpr int64_t kDay = 86400;
-
-int64_t RandomDay(std::mt19937_64& rng) {
-  return kFirstDay + static_cast<int64_t>(rng() % kDays) * kDay;
-}
-
 void BM_DayWindow_Orderstore(benchmark::State& state) {
-  Store& store = OrderStore();
-  std::mt19937_64 rng(1);
-  size_t orders = 0;
-  double sum = 0;
-  for (auto _ : state) {
-    const int64_t day = RandomDay(rng);
-    CreatedQuery query;
-    query.from = Timestamp{day, 0, 0};
-    query.to = Timestamp{day + kDay, 0, 0};
-    auto it = store.QueryCreated({}, query);
-    if (!it.ok()) Die(it.status().ToString());
-    for (; (*it)->Valid(); (*it)->Next()) {
-      sum += Answer((*it)->view());
-      ++orders;
-    }
-    if (!(*it)->status().ok()) Die((*it)->status().ToString());
-  }
-  benchmark::DoNotOptimize(sum);
-  state.SetItemsProcessed(static_cast<int64_t>(orders));
-  state.counters["orders_per_window"] =
-      static_cast<double>(orders) / static_cast<double>(state.iterations());
+  StoreDayWindows(state, OrderStore());
 }
 BENCHMARK(BM_DayWindow_Orderstore)->Unit(benchmark::kMicrosecond);
 
@@ -55,41 +27,7 @@ BENCHMARK(BM_DayWindow_Orderstore)->Unit(benchmark::kMicrosecond);
 void BM_DayWindow_Sqlite(benchmark::State& state) {
   sqlite3* db = SqliteDb();
   AddSqliteIndexes(db);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(
-          db,
-          "SELECT o.hash, o.fee, o.status, i.price, i.status FROM orders o "
-          "INDEXED BY orders_by_created JOIN items i ON i.hash = o.hash "
-          "WHERE o.create_s >= ?1 AND o.create_s < ?2 "
-          "ORDER BY o.create_s, o.create_ns, o.hash",
-          -1, &stmt, nullptr) != SQLITE_OK) {
-    Die(sqlite3_errmsg(db));
-  }
-  std::mt19937_64 rng(1);
-  size_t orders = 0;
-  double sum = 0;
-  for (auto _ : state) {
-    const int64_t day = RandomDay(rng);
-    sqlite3_bind_int64(stmt, 1, day);
-    sqlite3_bind_int64(stmt, 2, day + kDay);
-    std::string last_hash;  // empty before the first row
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const void* hash = sqlite3_column_blob(stmt, 0);
-      std::string_view key(static_cast<const char*>(hash), 16);
-      if (last_hash.empty() || key != last_hash) {  // a new order
-        last_hash.assign(key);
-        sum += sqlite3_column_double(stmt, 1) + sqlite3_column_int(stmt, 2);
-        ++orders;
-      }
-      sum += sqlite3_column_double(stmt, 3) + sqlite3_column_int(stmt, 4);
-    }
-    sqlite3_reset(stmt);
-  }
-  sqlite3_finalize(stmt);
-  benchmark::DoNotOptimize(sum);
-  state.SetItemsProcessed(static_cast<int64_t>(orders));
-  state.counters["orders_per_window"] =
-      static_cast<double>(orders) / static_cast<double>(state.iterations());
+  SqliteDayWindows(state, db);
 }
 BENCHMARK(BM_DayWindow_Sqlite)->Unit(benchmark::kMicrosecond);
 

@@ -1,5 +1,6 @@
 #include "bench/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -15,6 +16,11 @@ void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
     // Benchmarks with arguments (BM_Reconcile/2) keep them in the name.
     std::string name = run.run_name.function_name;
     if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
+    if (!median) {
+      repetitions_[name].push_back(run.GetAdjustedCPUTime() /
+                                   benchmark::GetTimeUnitMultiplier(run.time_unit) *
+                                   1e9);
+    }
     // With repetitions, the median wins over the single runs.
     if (!median && figures_.count(name) != 0 && figures_.at(name).median) {
       continue;
@@ -23,6 +29,8 @@ void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
     figures.median = median;
     figures.ns = run.GetAdjustedCPUTime() /
                  benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
+    figures.real_ns = run.GetAdjustedRealTime() /
+                      benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
     for (const auto& [counter, value] : run.counters) {
       figures.counters[counter] = value.value;
     }
@@ -199,6 +207,87 @@ void SummaryReporter::PrintSummary() const {
   row("bytes on disk per order: LMDB", std::nullopt, std::nullopt,
       Format(counter("BM_DiskBytes_Lmdb", "bytes_per_order"), "%.1f"));
 
+  // The big store (big_store_bench.cc): caches at 5% of the records.
+  auto spread = [&](const std::string& name) -> Figure {
+    auto it = repetitions_.find(name);
+    const Figure median = ns(name);
+    if (it == repetitions_.end() || it->second.size() < 2 || !median) {
+      return std::nullopt;
+    }
+    const auto [low, high] =
+        std::minmax_element(it->second.begin(), it->second.end());
+    return (*high - *low) / *median * 100;
+  };
+  auto real_ns = [&](const std::string& name) -> Figure {
+    auto it = figures_.find(name);
+    if (it == figures_.end()) return std::nullopt;
+    return it->second.real_ns;
+  };
+  std::printf(
+      "\n## Big store: caches at 5%% of the records (%s MiB), files hot\n\n"
+      "| measure | ns/op | spread | allocs/op | other |\n"
+      "|---|---:|---:|---:|---|\n",
+      Format(counter("BM_BigGet_Orderstore", "cache_mib"), "%.1f").c_str());
+  auto big_row = [&](const std::string& what, const std::string& name,
+                     Figure time, Figure allocs, const std::string& other = "") {
+    std::printf("| %s | %s | %s | %s | %s |\n", what.c_str(),
+                Grouped(time).c_str(), Format(spread(name), "%.0f%%").c_str(),
+                Format(allocs, "%.2f").c_str(), other.c_str());
+  };
+  const Figure big_get = ns("BM_BigGet_Orderstore");
+  const Figure big_floor = ns("BM_BigGet_RocksdbFloor");
+  big_row("get + read through the view (orderstore)", "BM_BigGet_Orderstore",
+          big_get, counter("BM_BigGet_Orderstore", "allocs"),
+          Format(counter("BM_BigGet_Orderstore", "allocated_bytes"), "%.0f B"));
+  big_row("bare RocksDB Get + verify + read, same files and options (floor)",
+          "BM_BigGet_RocksdbFloor", big_floor,
+          counter("BM_BigGet_RocksdbFloor", "allocs"));
+  big_row("SQLite, page cache of the same size", "BM_BigGet_Sqlite",
+          ns("BM_BigGet_Sqlite"), counter("BM_BigGet_Sqlite", "allocs"));
+  big_row("LMDB + same records, verified (no cache of its own)", "BM_Get_Lmdb",
+          ns("BM_Get_Lmdb"), counter("BM_Get_Lmdb", "allocs"));
+  const Figure big_many = per_key("BM_BigMultiGet64_Orderstore");
+  big_row("GetMany of 64, per key (orderstore)", "", big_many,
+          Ratio(counter("BM_BigMultiGet64_Orderstore", "allocs"), 64.0));
+  big_row("MultiGet of 64 + verify + read, per key (floor)", "",
+          per_key("BM_BigMultiGet64_RocksdbFloor"),
+          Ratio(counter("BM_BigMultiGet64_RocksdbFloor", "allocs"), 64.0));
+  const Figure big_window =
+      counter("BM_BigDayWindow_Orderstore", "items_per_second");
+  const Figure big_sqlite_window =
+      counter("BM_BigDayWindow_Sqlite", "items_per_second");
+  big_row("one-day window (orderstore)", "", std::nullopt, std::nullopt,
+          Grouped(big_window) + " orders/s");
+  big_row("one-day window (SQLite, index, one join)", "", std::nullopt,
+          std::nullopt, Grouped(big_sqlite_window) + " orders/s");
+  for (const char* name : {"Orderstore", "RocksdbFloor", "Sqlite"}) {
+    const std::string bench = std::string("BM_BigGetCold_") + name;
+    big_row(std::string("cold get, files dropped from the page cache (") +
+                name + ", wall)",
+            "", real_ns(bench), counter(bench, "allocs"));
+  }
+  // The layouts tried for the records (layout_bench.cc, with --layouts).
+  Figure best_rocks = big_floor;
+  bool layouts = false;
+  for (const auto& [name, figures] : figures_) {
+    if (name.rfind("BM_BigLayout/", 0) != 0) continue;
+    if (!layouts) {
+      std::printf(
+          "\n## Record layouts, bare RocksDB get + verify + read, same caches\n\n"
+          "| layout | ns/op | spread | allocs/op | bytes/order (all) | "
+          "bytes/order (records) |\n|---|---:|---:|---:|---:|---:|\n");
+      layouts = true;
+    }
+    auto c = [&](const char* k) { return counter(name, k); };
+    std::printf("| %s | %s | %s | %s | %s | %s |\n", name.c_str() + 13,
+                Grouped(figures.ns).c_str(),
+                Format(spread(name), "%.0f%%").c_str(),
+                Format(c("allocs"), "%.2f").c_str(),
+                Format(c("bytes_per_order"), "%.1f").c_str(),
+                Format(c("orders_cf_bytes_per_order"), "%.1f").c_str());
+    if (!best_rocks || figures.ns < *best_rocks) best_rocks = figures.ns;
+  }
+
   std::printf("\n## Targets\n\n| target | measured | met |\n|---|---:|---|\n");
   auto target = [](const char* what, Figure value, const char* format,
                    bool met) {
@@ -245,6 +334,20 @@ void SummaryReporter::PrintSummary() const {
            "%.0f/s");
   at_most("bytes / SQLite bytes, both indexed, <= 0.65",
           Ratio(bytes, sqlite_indexed_bytes), 0.65);
+  at_least("big store: SQLite get / get >= 3",
+           Ratio(ns("BM_BigGet_Sqlite"), big_get), 3);
+  at_most("big store: get / best RocksDB found <= 1.25",
+          Ratio(big_get, best_rocks), 1.25);
+  target("big store: get's spread <= the floor's",
+         Ratio(spread("BM_BigGet_Orderstore"), spread("BM_BigGet_RocksdbFloor")),
+         "%.2f",
+         Ratio(spread("BM_BigGet_Orderstore"),
+               spread("BM_BigGet_RocksdbFloor"))
+                 .value_or(2) <= 1);
+  at_most("big store: GetMany per key / get <= 0.7", Ratio(big_many, big_get),
+          0.7);
+  at_most("big store: allocations per get <= 2",
+          counter("BM_BigGet_Orderstore", "allocs"), 2);
   at_most("(records alone) / SQLite tables alone <= 0.65",
           Ratio(counter("BM_DiskBytes_Orderstore", "orders_cf_bytes_per_order"),
                 sqlite_bytes),

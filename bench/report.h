@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace orderstore::bench {
 
@@ -22,11 +23,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
  private:
   struct Figures {
     bool median = false;  // the median of repetitions
-    double ns = 0;        // real time per iteration
+    double ns = 0;        // CPU time per iteration
+    double real_ns = 0;   // real (wall) time per iteration
     std::map<std::string, double> counters;
   };
   // Keyed by benchmark name ("BM_Get_Orderstore").
   std::map<std::string, Figures> figures_;
+  // CPU time per iteration of each repetition, by benchmark name.
+  std::map<std::string, std::vector<double>> repetitions_;
 };
 
 }  // namespace orderstore::bench

@@ -25,6 +25,7 @@
 #include "lib/live_store.h"
 #include "orderstore/lifecycle.h"
 #include "lib/record.h"
+#include "lib/record_layout.h"
 #include "lib/rocks_options.h"
 #include "lib/store_impl.h"
 
@@ -51,20 +52,6 @@ rocksdb::PinnableSlice* SliceOf(PinnedOrder& pinned) {
 const rocksdb::PinnableSlice* SliceOf(const PinnedOrder& pinned) {
   return std::launder(
       static_cast<const rocksdb::PinnableSlice*>(ViewAccess::Pin(pinned)));
-}
-
-rocksdb::CompressionType ToRocks(Compression c) {
-  switch (c) {
-    case Compression::kNone:
-      return rocksdb::kNoCompression;
-    case Compression::kSnappy:
-      return rocksdb::kSnappyCompression;
-    case Compression::kLz4:
-      return rocksdb::kLZ4Compression;
-    case Compression::kZstd:
-      return rocksdb::kZSTD;
-  }
-  return rocksdb::kLZ4Compression;
 }
 
 // Every batch orderstore writes enters RocksDB through CommitToRocksDb, so
@@ -94,7 +81,6 @@ rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
   rocks.create_if_missing = options.create_if_missing;
   rocks.create_missing_column_families = true;
-  rocks.compression = ToRocks(options.compression);
   // A daemon runs for months: keep RocksDB's own log files bounded.
   rocks.keep_log_file_num = 4;
   rocks.max_log_file_size = 16 << 20;
@@ -106,11 +92,7 @@ rocksdb::Options RocksOptions(const Options& options) {
   }
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  // 16 KiB blocks rather than 4: a scan decompresses a quarter as many
-  // blocks, and both codecs find more to share in a block of ~60 records
-  // than of ~15 (zstd files 20% smaller, lz4 17%). A get that misses the
-  // row cache decompresses the larger block; one that hits it never does.
-  table.block_size = 16 << 10;
+  ApplyRecordLayout(DefaultRecordLayout(options), &rocks, &table);
   // Point lookups dominate: a bloom filter answers most unknown hashes
   // without reading a data block.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -131,16 +113,13 @@ rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
       std::end(kIndexFamilies)) {
     return options;
   }
-  // Index entries are short keys, read a block or two per query, where
-  // zstd's slower decompression does not show: it keeps them ~15% smaller
-  // than lz4 would, whatever Options::compression says for the records.
-  options.compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table =
+      *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+  ApplyIndexLayout(&options, &table);
   // And no bloom filter: queries only seek and scan an index, and the one
   // point lookup (verify's, of an entry an order derives) expects a hit, so
   // a filter would only cost its building on every write, ~5 bytes an order
   // on disk and its memory while the files are open.
-  rocksdb::BlockBasedTableOptions table =
-      *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
   table.filter_policy = nullptr;  // the block cache stays shared
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;

@@ -1,0 +1,125 @@
+#include "bench/big_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "lib/rocks_options.h"
+#include "lib/store_impl.h"
+
+namespace orderstore::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The share of the records' bytes the caches hold: a store of millions of
+// orders beside the default caches' few hundred MiB.
+constexpr uint64_t kCachePercent = 5;
+
+struct BigRun {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<RocksDb> floor;
+  sqlite3* sqlite = nullptr;
+  ~BigRun() {
+    if (sqlite != nullptr) sqlite3_close(sqlite);
+  }
+};
+
+BigRun& B() {
+  static BigRun* run = new BigRun;  // lives as long as the process
+  return *run;
+}
+
+template <typename Use>
+void ForEachFile(const std::string& path, Use use) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_regular_file(path, ec)) files.push_back(path);
+  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) files.push_back(entry.path());
+  }
+  for (const fs::path& file : files) {
+    const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // removed meanwhile (RocksDB's own log files)
+    use(fd);
+    close(fd);
+  }
+}
+
+}  // namespace
+
+uint64_t BigCacheBytes() { return RecordBytes() * kCachePercent / 100; }
+
+Options BigStoreOptions() {
+  Options options;
+  const double budget = static_cast<double>(BigCacheBytes());
+  const double row_share =
+      static_cast<double>(options.row_cache_bytes) /
+      static_cast<double>(options.row_cache_bytes + options.block_cache_bytes);
+  options.row_cache_bytes = static_cast<size_t>(budget * row_share);
+  options.block_cache_bytes =
+      static_cast<size_t>(budget) - options.row_cache_bytes;
+  return options;
+}
+
+Store& BigStore() {
+  BigRun& b = B();
+  if (!b.store) {
+    Result<std::unique_ptr<Store>> store =
+        Store::Open(BigStoreOptions(), CopyOfStore("big"));
+    if (!store.ok()) Die(store.status().ToString());
+    b.store = std::move(*store);
+    const internal::LiveKeyFilter* filter =
+        internal::StoreAccess::ImplOf(*b.store).key_filter.get();
+    if (filter != nullptr &&
+        !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
+      Die("the key filter was not built: " + filter->stats().error);
+    }
+  }
+  return *b.store;
+}
+
+RocksDb& BigFloorDb() {
+  BigRun& b = B();
+  if (!b.floor) {
+    b.floor = OpenRocks(CopyOfStore("big_floor"),
+                        internal::RocksOptions(BigStoreOptions()));
+  }
+  return *b.floor;
+}
+
+sqlite3* BigSqliteDb() {
+  BigRun& b = B();
+  if (b.sqlite == nullptr) {
+    sqlite3* db = SqliteDb();
+    AddSqliteIndexes(db);  // checkpoints: the database file is whole
+    const std::string dir = FreshDir("big_sqlite");
+    fs::copy_file(sqlite3_db_filename(db, "main"), dir + "/orders.db");
+    b.sqlite = OpenSqlite(dir + "/orders.db");
+    const std::string cache = "PRAGMA cache_size=-" +
+                              std::to_string(BigCacheBytes() >> 10) + ";";
+    SqliteExec(b.sqlite, cache.c_str());
+  }
+  return b.sqlite;
+}
+
+void WarmPageCache(const std::string& path) {
+  std::vector<char> buffer(1 << 20);
+  ForEachFile(path, [&](int fd) {
+    while (read(fd, buffer.data(), buffer.size()) > 0) {
+    }
+  });
+}
+
+void DropPageCache(const std::string& path) {
+  ForEachFile(path, [](int fd) {
+    fdatasync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  });
+}
+
+}  // namespace orderstore::bench
