@@ -21,9 +21,10 @@ namespace fs = std::filesystem;
 constexpr uint64_t kCachePercent = 5;
 
 struct BigRun {
-  std::unique_ptr<Store> store;
+  std::unique_ptr<Store> store, block_cache_only;
   std::unique_ptr<RocksDb> floor;
   sqlite3* sqlite = nullptr;
+  std::string cold_store, cold_floor;
   ~BigRun() {
     if (sqlite != nullptr) sqlite3_close(sqlite);
   }
@@ -66,21 +67,37 @@ Options BigStoreOptions() {
   return options;
 }
 
+// Opens a copy of the store's files at `name` with `options`, its key
+// filter built.
+std::unique_ptr<Store> OpenCopy(const Options& options,
+                                const std::string& name) {
+  Result<std::unique_ptr<Store>> store =
+      Store::Open(options, CopyOfStore(name));
+  if (!store.ok()) Die(store.status().ToString());
+  const internal::LiveKeyFilter* filter =
+      internal::StoreAccess::ImplOf(**store).key_filter.get();
+  if (filter != nullptr &&
+      !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
+    Die("the key filter was not built: " + filter->stats().error);
+  }
+  return std::move(*store);
+}
+
 Store& BigStore() {
   BigRun& b = B();
-  if (!b.store) {
-    Result<std::unique_ptr<Store>> store =
-        Store::Open(BigStoreOptions(), CopyOfStore("big"));
-    if (!store.ok()) Die(store.status().ToString());
-    b.store = std::move(*store);
-    const internal::LiveKeyFilter* filter =
-        internal::StoreAccess::ImplOf(*b.store).key_filter.get();
-    if (filter != nullptr &&
-        !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
-      Die("the key filter was not built: " + filter->stats().error);
-    }
-  }
+  if (!b.store) b.store = OpenCopy(BigStoreOptions(), "big");
   return *b.store;
+}
+
+Store& BigStoreBlockCacheOnly() {
+  BigRun& b = B();
+  if (!b.block_cache_only) {
+    Options options = BigStoreOptions();
+    options.block_cache_bytes += options.row_cache_bytes;
+    options.row_cache_bytes = 0;
+    b.block_cache_only = OpenCopy(options, "big_block_cache");
+  }
+  return *b.block_cache_only;
 }
 
 RocksDb& BigFloorDb() {
@@ -105,6 +122,18 @@ sqlite3* BigSqliteDb() {
     SqliteExec(b.sqlite, cache.c_str());
   }
   return b.sqlite;
+}
+
+const std::string& ColdStorePath() {
+  BigRun& b = B();
+  if (b.cold_store.empty()) b.cold_store = CopyOfStore("big_cold");
+  return b.cold_store;
+}
+
+const std::string& ColdFloorPath() {
+  BigRun& b = B();
+  if (b.cold_floor.empty()) b.cold_floor = CopyOfStore("big_floor_cold");
+  return b.cold_floor;
 }
 
 void WarmPageCache(const std::string& path) {

@@ -29,12 +29,22 @@ Options BigStoreOptions();
 // A copy of the store's files opened as a Store with BigStoreOptions(),
 // its key filter built.
 Store& BigStore();
+// Another copy opened as a Store with the same budget all in the block
+// cache (no row cache).
+Store& BigStoreBlockCacheOnly();
 // Another copy, opened with bare RocksDB and BigStoreOptions()' RocksDB
 // options: the floor.
 RocksDb& BigFloorDb();
 // A copy of SqliteDb() with its indexes (AddSqliteIndexes), opened with a
 // page cache of BigCacheBytes().
 sqlite3* BigSqliteDb();
+
+// Copies of the store's files for the cold benchmarks, which open them
+// afresh each time: a RocksDB database reads its table files through a
+// memory map, and pages it has mapped stay in the page cache whatever
+// DropPageCache asks.
+const std::string& ColdStorePath();
+const std::string& ColdFloorPath();
 
 // Reads every file under `path` once, so that it is in the page cache.
 void WarmPageCache(const std::string& path);

@@ -73,7 +73,7 @@ const std::vector<Layout>& Layouts() {
       {"2K lz4 dict mmap, block cache only", 2 << 10, kLz4, kDict, true,
        Caches::kBlockOnly},
       {"4K snappy mmap", 4 << 10, rocksdb::kSnappyCompression, 0, true},
-      {"4K uncompressed mmap", 4 << 10, rocksdb::kNoCompression, 0, true},
+      {"4K uncompressed mmap (reference: bytes)", 4 << 10, rocksdb::kNoCompression, 0, true},
   };
   return *layouts;
 }
@@ -85,7 +85,8 @@ rocksdb::Options LayoutOptions(const Layout& layout) {
   record.block_size = layout.block_size;
   record.compression = layout.compression;
   record.dict_bytes = layout.dict_bytes;
-  record.dict_train_bytes = layout.compression == kZstd ? 100 * kDict : 0;
+  record.dict_train_bytes =
+      layout.compression == kZstd ? 100 * layout.dict_bytes : 0;
   internal::ApplyRecordLayout(record, &rocks, &table);
   rocks.allow_mmap_reads = layout.mmap;
   const size_t budget = BigCacheBytes();

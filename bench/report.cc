@@ -242,6 +242,11 @@ void SummaryReporter::PrintSummary() const {
   big_row("bare RocksDB Get + verify + read, same files and options (floor)",
           "BM_BigGet_RocksdbFloor", big_floor,
           counter("BM_BigGet_RocksdbFloor", "allocs"));
+  big_row("the same, the whole budget in the block cache (no row cache)",
+          "BM_BigGet_OrderstoreBlockCache", ns("BM_BigGet_OrderstoreBlockCache"),
+          counter("BM_BigGet_OrderstoreBlockCache", "allocs"),
+          Format(counter("BM_BigGet_OrderstoreBlockCache", "allocated_bytes"),
+                 "%.0f B"));
   big_row("SQLite, page cache of the same size", "BM_BigGet_Sqlite",
           ns("BM_BigGet_Sqlite"), counter("BM_BigGet_Sqlite", "allocs"));
   big_row("LMDB + same records, verified (no cache of its own)", "BM_Get_Lmdb",
@@ -285,7 +290,12 @@ void SummaryReporter::PrintSummary() const {
                 Format(c("allocs"), "%.2f").c_str(),
                 Format(c("bytes_per_order"), "%.1f").c_str(),
                 Format(c("orders_cf_bytes_per_order"), "%.1f").c_str());
-    if (!best_rocks || figures.ns < *best_rocks) best_rocks = figures.ns;
+    // Layouts named "(reference...)" are there to show a limit, not to be
+    // chosen (uncompressed records break the bytes target).
+    if (name.find("(reference") == std::string::npos &&
+        (!best_rocks || figures.ns < *best_rocks)) {
+      best_rocks = figures.ns;
+    }
   }
 
   std::printf("\n## Targets\n\n| target | measured | met |\n|---|---:|---|\n");
@@ -338,6 +348,9 @@ void SummaryReporter::PrintSummary() const {
            Ratio(ns("BM_BigGet_Sqlite"), big_get), 3);
   at_most("big store: get / best RocksDB found <= 1.25",
           Ratio(big_get, best_rocks), 1.25);
+  at_least("big store, no row cache: SQLite get / get >= 3",
+           Ratio(ns("BM_BigGet_Sqlite"), ns("BM_BigGet_OrderstoreBlockCache")),
+           3);
   target("big store: get's spread <= the floor's",
          Ratio(spread("BM_BigGet_Orderstore"), spread("BM_BigGet_RocksdbFloor")),
          "%.2f",
