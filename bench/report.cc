@@ -280,16 +280,19 @@ void SummaryReporter::PrintSummary() const {
       std::printf(
           "\n## Record layouts, bare RocksDB get + verify + read, same caches\n\n"
           "| layout | ns/op | spread | allocs/op | bytes/order (all) | "
-          "bytes/order (records) |\n|---|---:|---:|---:|---:|---:|\n");
+          "bytes/order (records) | full scan, orders/s |\n"
+          "|---|---:|---:|---:|---:|---:|---:|\n");
       layouts = true;
     }
     auto c = [&](const char* k) { return counter(name, k); };
-    std::printf("| %s | %s | %s | %s | %s | %s |\n", name.c_str() + 13,
+    const std::string scan = "BM_BigLayoutScan/" + name.substr(13);
+    std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", name.c_str() + 13,
                 Grouped(figures.ns).c_str(),
                 Format(spread(name), "%.0f%%").c_str(),
                 Format(c("allocs"), "%.2f").c_str(),
                 Format(c("bytes_per_order"), "%.1f").c_str(),
-                Format(c("orders_cf_bytes_per_order"), "%.1f").c_str());
+                Format(c("orders_cf_bytes_per_order"), "%.1f").c_str(),
+                Grouped(counter(scan, "items_per_second")).c_str());
     // Layouts named "(reference...)" are there to show a limit, not to be
     // chosen (uncompressed records break the bytes target).
     if (name.find("(reference") == std::string::npos &&

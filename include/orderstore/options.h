@@ -47,11 +47,20 @@ struct Options {
   // including overhead), pinned in place. A hot Get that hits it costs well
   // under a microsecond and allocates nothing, against ~3-4 us through the
   // block cache. Set it to hold your working set; 0 turns it off.
+  // Every Get that misses it copies the order into it (three allocations
+  // and an eviction, about a quarter of such a Get's time): for a store
+  // many times its size read evenly all over, 0 here and the memory in
+  // block_cache_bytes reads faster (docs/big-stores.md sizes both).
   // Not used when read_only is set (RocksDB's row cache misreads there).
   size_t row_cache_bytes = 256 << 20;
 
-  // Memory for RocksDB's block cache: uncompressed 16 KiB blocks, used by
-  // scans, queries' index reads and gets that miss the row cache.
+  // Memory for RocksDB's block cache: uncompressed blocks of records (4 KiB,
+  // about ten orders; 16 KiB in files written by version 0.1, until a
+  // compaction rewrites them) and of the indexes (16 KiB), used by queries'
+  // index reads and gets that miss the row cache. Each table file's index
+  // and filter are held apart from it, while the file is open (~12 bytes an
+  // order). The files themselves are read through a memory map: what no
+  // cache holds comes from the operating system's page cache.
   size_t block_cache_bytes = 64 << 20;
 
   // Keep an in-memory filter of every stored order's hash, so that a Get or
@@ -66,10 +75,13 @@ struct Options {
   // writer's new orders in it).
   bool key_filter = true;
 
-  // Block compression of the order records. Full scans (reconcile, dump)
-  // spend much of their time decompressing blocks that do not fit the block
-  // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on
-  // disk. The index column families are always compressed with zstd.
+  // Block compression of the order records, against a dictionary of 16 KiB
+  // per table file for lz4 and zstd (so that 4 KiB blocks compress as well
+  // as 16 KiB ones without). Full scans (reconcile, dump) and gets that miss
+  // the caches spend much of their time decompressing blocks, hence lz4;
+  // kZstd trades that (gets missing the caches ~2x slower) for ~33 fewer
+  // bytes an order on disk. The index column families are always
+  // compressed with zstd.
   Compression compression = Compression::kLz4;
 };
 
