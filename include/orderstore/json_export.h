@@ -5,7 +5,7 @@
 // threads at once (each with its own output string). NewRequestId keeps a
 // random generator per thread.
 //
-// Format (docs/contract.md): keys in the documented order; numbers as Go and
+// Format (SPEC §2): keys in the documented order; numbers as Go and
 // JavaScript write them (shortest round-trip digits, plain decimal when
 // 1e-6 <= |x| < 1e21, else exponent form like 1e-7 or 1e+21; zero is 0);
 // times as FormatTimestamp writes them; strings with UTF-8 passed through
@@ -61,7 +61,7 @@ ORDERSTORE_EXPORT void AppendJsonString(std::string_view text,
 ORDERSTORE_EXPORT std::string NewRequestId();
 
 // Writes the response for many orders, {"data":[<order>,...],
-// "request_id":"..."} (the multi-order response), one order at a time, so
+// "request_id":"..."} (SPEC §2's multi-order form), one order at a time, so
 // that any number of orders stream in constant memory: after each Add the
 // caller may write out and clear *out.
 //
