@@ -4,15 +4,20 @@
 # followed by the summary table (ns/op, allocations, ratios, targets).
 #
 # Every benchmark runs three times, the repetitions of all of them in random
-# order, and the table shows the medians: this machine's speed drifts within
-# a run (one cold memory load took 257 to 484 ns over one day), and a
+# order, and the table shows the medians: a shared machine's speed drifts
+# within a run (the cost of one cold memory load can move by half), and a
 # single pass puts each benchmark of a ratio in a different stretch of it.
 # Arguments given here come later and win (--benchmark_repetitions=1 for
-# one quick pass). A full run takes about 17 minutes here.
+# one quick pass). A full run takes about a quarter of an hour on 2 cores.
+# docs/benchmarks.md explains the method and holds the current figures.
 #
 #   bench/run.sh                  # 1,000,000 orders
 #   bench/run.sh --orders 20000   # fewer; other arguments go to the binary
 #                                 # (e.g. --benchmark_filter=Get)
+#   bench/run.sh --layouts --benchmark_filter=BigLayout
+#                                 # the record layouts tried for stores
+#                                 # bigger than their caches (each rewrites
+#                                 # a copy of the store: ~1 min per layout)
 #
 # The dataset is loaded into a temporary directory under $TMPDIR (about
 # 2.5 KB of disk per order across all the stores) and removed at the end.
