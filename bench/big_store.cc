@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -85,7 +86,28 @@ std::unique_ptr<Store> OpenCopy(const Options& options,
 
 Store& BigStore() {
   BigRun& b = B();
-  if (!b.store) b.store = OpenCopy(BigStoreOptions(), "big");
+  if (!b.store) {
+    b.store = OpenCopy(BigStoreOptions(), "big");
+    // The memory the caches do not count: each open table file's index and
+    // filter.
+    const Store::Impl& impl = internal::StoreAccess::ImplOf(*b.store);
+    uint64_t readers = 0, all = 0;
+    for (rocksdb::ColumnFamilyHandle* handle : impl.handles) {
+      if (impl.db->GetIntProperty(
+              handle, "rocksdb.estimate-table-readers-mem", &readers)) {
+        all += readers;
+      }
+    }
+    std::fprintf(stderr,
+                 "big store: caches %.1f MiB (row %.1f, block %.1f); table "
+                 "readers (indexes and filters) %.1f bytes an order\n",
+                 static_cast<double>(BigCacheBytes()) / (1 << 20),
+                 static_cast<double>(BigStoreOptions().row_cache_bytes) /
+                     (1 << 20),
+                 static_cast<double>(BigStoreOptions().block_cache_bytes) /
+                     (1 << 20),
+                 static_cast<double>(all) / static_cast<double>(orders()));
+  }
   return *b.store;
 }
 
