@@ -58,9 +58,9 @@ struct Options {
   // about ten orders; 16 KiB in files written by version 0.1, until a
   // compaction rewrites them) and of the indexes (16 KiB), used by queries'
   // index reads and gets that miss the row cache. Each table file's index
-  // and filter are held apart from it, while the file is open (~12 bytes an
-  // order). The files themselves are read through a memory map: what no
-  // cache holds comes from the operating system's page cache.
+  // and filter are held apart from it while the file is open. The files
+  // themselves are read through a memory map: what no cache holds comes
+  // from the operating system's page cache.
   size_t block_cache_bytes = 64 << 20;
 
   // Keep an in-memory filter of every stored order's hash, so that a Get or
