@@ -21,6 +21,7 @@
 #include <thread>
 #include <utility>
 
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
 #include "orderstore/lifecycle.h"
@@ -92,6 +93,7 @@ namespace internal {
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
+  rocks.env = ModeSettingEnv(options.file_mode);
   rocks.create_if_missing = options.create_if_missing;
   rocks.create_missing_column_families = true;
   rocks.compression = ToRocks(options.compression);
@@ -714,6 +716,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
       (!options.create_if_missing || options.read_only)) {
     return Status::NotFound(context + ": no store in this directory");
   }
+  if (Status s = internal::PrepareStoreDirectory(options, path); !s.ok()) return s;
 
   rocksdb::Options rocks = RocksOptions(options);
   // Every existing column family must be opened; a new store gets ours.
@@ -765,6 +768,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     return FromRocks(s, context);
   }
   impl->db.reset(db);
+  internal::WarnIfOpenToOthers(options, path, db->GetDBOptions().info_log.get());
   if (!options.read_only) RemoveImportLeftovers(path);
   for (size_t i = 0; i < families.size(); ++i) {
     if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
@@ -937,8 +941,10 @@ Status Store::Import(const WriteBatch& batch) {
   const std::filesystem::path dir = std::filesystem::path(impl_->path) / kImportDir;
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directory(dir, ec);
-  if (ec) return Status::IOError(dir.string() + ": " + ec.message());
+  // Through the store's file system, which gives it the store's mode.
+  s = FromRocks(impl_->db->GetFileSystem()->CreateDir(dir.string(), {}, nullptr),
+                dir.string());
+  if (!s.ok()) return s;
   struct RemoveDir {
     const std::filesystem::path& dir;
     ~RemoveDir() {
