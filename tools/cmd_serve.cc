@@ -1,4 +1,4 @@
-// orderstore serve: the detail endpoint (SPEC §6) over HTTP/1.1 with
+// orderstore serve: the detail endpoint (docs/http.md) over HTTP/1.1 with
 // Boost.Beast, plain or in TLS. The answer to each request comes from the
 // library's HandleHttpRequest; this file only moves bytes: accept, read
 // with a bound and a timeout, check the bearer token, write, keep alive,
@@ -37,7 +37,7 @@ const char kServeHelp[] = R"(usage: orderstore [--db DIR] serve [--listen HOST:P
                                    [--allow-unauthenticated]
 
 Answers GET /v1/order/detail/<order_hash> over HTTP/1.1 with the documented
-detail response (SPEC §6). HEAD is answered like GET without the body.
+detail response. HEAD is answered like GET without the body.
 Errors have the body {"request_id":"...","code":N,"message":"..."}: 400 for
 a malformed hash, 404 for an unknown order or any other path, 405 (with
 "Allow: GET, HEAD") for other methods, 503 when the store cannot be read;
