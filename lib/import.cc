@@ -3,6 +3,7 @@
 #include "lib/import.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_writer.h>
 
 #include <array>
