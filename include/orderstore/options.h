@@ -9,8 +9,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace orderstore {
+
+namespace internal {
+class StoreHooks;  // lib/store_hooks.h
+}  // namespace internal
 
 // How the stored order records are compressed (Options::compression).
 // Files keep the codec they were written with, so changing it never makes a
@@ -71,6 +76,11 @@ struct Options {
   // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on
   // disk. The index column families are always compressed with zstd.
   Compression compression = Compression::kLz4;
+
+  // For this library's own tests: the object the store calls at the points
+  // where a test acts between two steps of its work (lib/store_hooks.h).
+  // Null, the default, is what every other user wants.
+  std::shared_ptr<internal::StoreHooks> hooks;
 };
 
 // Settings for one read (Get, GetMany, NewIterator).
