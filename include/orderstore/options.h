@@ -10,9 +10,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace orderstore {
+
+namespace internal {
+class StoreHooks;  // lib/store_hooks.h
+}  // namespace internal
 
 // How the stored order records are compressed (Options::compression).
 // Files keep the codec they were written with, so changing it never makes a
@@ -95,6 +100,11 @@ struct Options {
   // Called on Open's thread before Open returns; must not use the store.
   // Empty: only the LOG.
   std::function<void(const std::string& line)> warning;
+
+  // For this library's own tests: the object the store calls at the points
+  // where a test acts between two steps of its work (lib/store_hooks.h).
+  // Null, the default, is what every other user wants.
+  std::shared_ptr<internal::StoreHooks> hooks;
 };
 
 // Settings for one read (Get, GetMany, NewIterator).
