@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/record_layout.h"
 #include "lib/store_impl.h"
@@ -17,6 +18,7 @@ namespace internal {
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
+  rocks.env = ModeSettingEnv(options.file_mode);
   rocks.create_if_missing = options.create_if_missing;
   rocks.create_missing_column_families = true;
   // A daemon runs for months: keep RocksDB's own log files bounded.
