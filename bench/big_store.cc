@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "lib/rocks_options.h"
-#include "lib/store_impl.h"
 
 namespace orderstore::bench {
 namespace {
@@ -75,12 +74,8 @@ std::unique_ptr<Store> OpenCopy(const Options& options,
   Result<std::unique_ptr<Store>> store =
       Store::Open(options, CopyOfStore(name));
   if (!store.ok()) Die(store.status().ToString());
-  const internal::LiveKeyFilter* filter =
-      internal::StoreAccess::ImplOf(**store).key_filter.get();
-  if (filter != nullptr &&
-      !filter->WaitForBuilds(1, std::chrono::minutes(10))) {
-    Die("the key filter was not built: " + filter->stats().error);
-  }
+  Status waited = (*store)->WaitForBackgroundWork(std::chrono::minutes(10));
+  if (!waited.ok()) Die("the key filter was not built: " + waited.ToString());
   return std::move(*store);
 }
 
@@ -88,25 +83,12 @@ Store& BigStore() {
   BigRun& b = B();
   if (!b.store) {
     b.store = OpenCopy(BigStoreOptions(), "big");
-    // The memory the caches do not count: each open table file's index and
-    // filter.
-    const Store::Impl& impl = internal::StoreAccess::ImplOf(*b.store);
-    uint64_t readers = 0, all = 0;
-    for (rocksdb::ColumnFamilyHandle* handle : impl.handles) {
-      if (impl.db->GetIntProperty(
-              handle, "rocksdb.estimate-table-readers-mem", &readers)) {
-        all += readers;
-      }
-    }
-    std::fprintf(stderr,
-                 "big store: caches %.1f MiB (row %.1f, block %.1f); table "
-                 "readers (indexes and filters) %.1f bytes an order\n",
+    std::fprintf(stderr, "big store: caches %.1f MiB (row %.1f, block %.1f)\n",
                  static_cast<double>(BigCacheBytes()) / (1 << 20),
                  static_cast<double>(BigStoreOptions().row_cache_bytes) /
                      (1 << 20),
                  static_cast<double>(BigStoreOptions().block_cache_bytes) /
-                     (1 << 20),
-                 static_cast<double>(all) / static_cast<double>(orders()));
+                     (1 << 20));
   }
   return *b.store;
 }
