@@ -20,7 +20,7 @@
 # wrk runs on the same cores as the server: its CPU time is printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh wrk
+./scripts/install-deps.sh wrk
 
 build_dir=${BUILD_DIR:-build}
 tool=$build_dir/tools/orderstore
@@ -35,7 +35,7 @@ row_cache_mib=${ROW_CACHE_MIB:-$(( (count * 1024 >> 20) + 64 ))}
 warm_up=${WARM_UP:-1}
 seed=1
 chunk=100000
-[ -x "$tool" ] || { echo "build $tool first (tools/build.sh)" >&2; exit 1; }
+[ -x "$tool" ] || { echo "build $tool first (scripts/build.sh)" >&2; exit 1; }
 
 # The store: COUNT generated orders, imported in parts so that memory stays
 # small. A marker beside the store says it is complete.

@@ -74,7 +74,7 @@ rocksdb::CompressionType ToRocks(Compression c) {
 // as a write group's leader copying the other writers' batches, would
 // otherwise show only as its caller's line. RocksDbWrite stays out of line
 // so that its caller, CommitToRocksDb, is the frame in those reports that
-// tools/tsan.supp matches.
+// scripts/tsan.supp matches.
 [[gnu::noinline]] rocksdb::Status RocksDbWrite(
     rocksdb::DB* db, const rocksdb::WriteOptions& options,
     rocksdb::WriteBatch* batch) {

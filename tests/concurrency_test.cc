@@ -6,7 +6,7 @@
 // holding a view while writers overwrite that key must still see its old
 // bytes intact. One batch in 16 lands through Store::Import; afterwards
 // the indexes must match the orders exactly. Also built with
-// ThreadSanitizer by tools/sanitize.sh.
+// ThreadSanitizer by scripts/sanitize.sh.
 //
 // ORDERSTORE_CONCURRENCY_SECONDS sets how long the threads run at least
 // (default 3); they go on until the minimum work is done.
