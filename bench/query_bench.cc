@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bench/dataset.h"
+#include "bench/sqlite_db.h"
 #include "orderstore/query.h"
 #include "orderstore/reconcile.h"
 #include "orderstore/store.h"
