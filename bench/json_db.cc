@@ -19,18 +19,18 @@ struct Json {
 };
 
 Json& BuildJson() {
-  static Json* json = nullptr;
-  if (json != nullptr) return *json;
-  json = new Json;
+  static Json* built = nullptr;
+  if (built != nullptr) return *built;
+  built = new Json;
   AtTeardown([] {
-    delete json;
-    json = nullptr;
+    delete built;
+    built = nullptr;
   });
   std::string path = FreshDir("json");
-  json->lines_path = FreshDir("jsonl") + "/orders.jsonl";
+  built->lines_path = FreshDir("jsonl") + "/orders.jsonl";
   {
     std::unique_ptr<RocksDb> db = OpenRocks(path);
-    std::ofstream lines(json->lines_path, std::ios::binary);
+    std::ofstream lines(built->lines_path, std::ios::binary);
     rocksdb::WriteBatch batch;
     std::string json;
     ForEachOrder([&](uint64_t i, const Order& order) {
@@ -49,12 +49,12 @@ Json& BuildJson() {
         batch.Clear();
       }
     });
-    if (!lines.flush()) Die("write " + json->lines_path);
+    if (!lines.flush()) Die("write " + built->lines_path);
   }
   CompactRocks(path);
-  json->db = OpenRocks(path);
-  Warm(*json->db);
-  return *json;
+  built->db = OpenRocks(path);
+  Warm(*built->db);
+  return *built;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Reconciliation workloads (issue 7): one-day creation windows next to
+// Reconciliation workloads: one-day creation windows next to
 // SQLite answering them with an index, reconcile scans on 1 and 2 threads,
 // and compare-and-set status updates with and without conflicts.
 #include <benchmark/benchmark.h>
@@ -38,7 +38,9 @@ void BM_DayWindow_Orderstore(benchmark::State& state) {
     auto it = store.QueryCreated({}, query);
     if (!it.ok()) Die(it.status().ToString());
     for (; (*it)->Valid(); (*it)->Next()) {
-      sum += Answer((*it)->view());
+      Result<OrderView> order = (*it)->view();
+      if (!order.ok()) Die(order.status().ToString());
+      sum += Answer(*order);
       ++orders;
     }
     if (!(*it)->status().ok()) Die((*it)->status().ToString());
