@@ -1,5 +1,6 @@
-// Tests for ParseTimestamp, FormatTimestamp, ValidateTimestamp and
-// InstantBefore, and the verifier's IsValidTimestamp beside the third.
+// Tests for ParseTimestamp, FormatTimestamp, ValidateTimestamp (the time
+// format of docs/contract.md) and InstantBefore, and the verifier's
+// IsValidTimestamp beside the third.
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>

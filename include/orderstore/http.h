@@ -1,4 +1,4 @@
-// The HTTP detail endpoint, GET /v1/order/detail/<hash>, as plain
+// The HTTP endpoint (docs/http.md), GET /v1/order/detail/<hash>, as plain
 // functions: a request's method and target in, the status, request id and
 // body out (HandleHttpRequest), and that response as HTTP/1.1 bytes
 // (AppendHttpResponse). `orderstore serve` puts them behind a socket; an
