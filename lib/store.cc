@@ -21,6 +21,8 @@
 #include <thread>
 #include <utility>
 
+#include "lib/change_format.h"
+#include "lib/change_log.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
 #include "orderstore/lifecycle.h"
@@ -127,8 +129,19 @@ rocksdb::Options RocksOptions(const Options& options) {
 rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
                                                 std::string_view family) {
   rocksdb::ColumnFamilyOptions options(rocks);
+  // The change feed is read by seeks only: no bloom filter.
+  if (family == kChangesFamily) {
+    rocksdb::BlockBasedTableOptions table =
+        *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    table.filter_policy = nullptr;
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    return options;
+  }
+  // The history is short keys and values read by prefix seeks, as the
+  // indexes are: their settings, for the same reasons.
   if (std::find(std::begin(kIndexFamilies), std::end(kIndexFamilies), family) ==
-      std::end(kIndexFamilies)) {
+          std::end(kIndexFamilies) &&
+      family != kHistoryFamily) {
     return options;
   }
   // Index entries are short keys, read a block or two per query, where
@@ -160,12 +173,6 @@ namespace {
 
 using internal::RocksOptions;
 using internal::RocksRead;
-
-rocksdb::WriteOptions RocksWrite(const WriteOptions& options) {
-  rocksdb::WriteOptions rocks;
-  rocks.sync = options.sync;
-  return rocks;
-}
 
 class StoreIterator final : public Iterator {
  public:
@@ -397,6 +404,8 @@ rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl,
 struct FamilyChanges {
   std::array<std::vector<KeyChange>, kFamilySlots> slots;
   KeyArena keys;  // every slot's keys
+  // What the change feed and the history record: one per order changed.
+  std::vector<internal::ChangeNote> notes;
   std::vector<KeyChange>& operator[](size_t slot) { return slots[slot]; }
 };
 
@@ -407,6 +416,7 @@ struct FamilyChanges {
 void AddChanges(const OrderHash& hash, std::string_view old_record,
                 const std::string* record, FamilyChanges* changes) {
   if (record != nullptr ? old_record == *record : old_record.empty()) return;
+  changes->notes.push_back(internal::NoteChange(hash, old_record, record));
   std::vector<internal::IndexEntry> old_entries, new_entries;
   // A damaged old record derives nothing: it is being replaced, and
   // queries skip entries whose order does not derive them. (An absent one
@@ -730,6 +740,11 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     }
     families.push_back(kOrdersFamily);
   }
+  // And the change feed's and the history's, which a store written before
+  // them starts empty.
+  for (const char* name : {internal::kChangesFamily, internal::kHistoryFamily}) {
+    if (!has(name) && !options.read_only) families.push_back(name);
+  }
   // A store written before the indexes existed gets them built now.
   bool build_indexes = false;
   for (const char* name : internal::kIndexFamilies) {
@@ -774,6 +789,19 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
       }
     }
   }
+  rocksdb::ColumnFamilyHandle* changes = nullptr;
+  rocksdb::ColumnFamilyHandle* history = nullptr;
+  for (size_t i = 0; i < families.size(); ++i) {
+    if (families[i] == internal::kChangesFamily) changes = impl->handles[i];
+    if (families[i] == internal::kHistoryFamily) history = impl->handles[i];
+  }
+  Result<std::unique_ptr<internal::ChangeLog>> feed = internal::ChangeLog::Open(
+      impl->db.get(), changes, history, options.change_retention,
+      !options.read_only  ? internal::ChangeLog::Mode::kReadWrite
+      : options.secondary ? internal::ChangeLog::Mode::kSecondary
+                          : internal::ChangeLog::Mode::kReadOnly);
+  if (!feed.ok()) return feed.status().WithContext(context);
+  impl->feed = std::move(*feed);
   if (build_indexes) {
     Status built = BuildIndexes(*impl);
     if (!built.ok()) return built.WithContext(context);
@@ -873,24 +901,35 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
   if (!changes.ok()) return changes.status();
-  rocksdb::WriteBatch rocks_batch;
-  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
-    SortChanges(&(*changes)[slot]);
-    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
-    for (const KeyChange& change : (*changes)[slot]) {
-      rocksdb::Status added =
-          change.deleted
-              ? rocks_batch.Delete(family, change.key)
-              : rocks_batch.Put(family, change.key,
-                                rocksdb::Slice(change.value.data(),
-                                               change.value.size()));
-      if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) SortChanges(&(*changes)[slot]);
+  // A compare-and-set write is UpdateStatus's: the history says so.
+  if (expected != nullptr) {
+    for (internal::ChangeNote& note : changes->notes) {
+      if (note.record != nullptr && !expected->empty()) {
+        note.kind = HistoryKind::kStatusChanged;
+      }
     }
   }
+  // The change log commits this write's keys with its changes, in one
+  // RocksDB batch (its group's).
+  const internal::ChangeLog::Fill fill = [&](rocksdb::WriteBatch* rocks_batch) {
+    for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+      rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+      for (const KeyChange& change : (*changes)[slot]) {
+        rocksdb::Status added =
+            change.deleted
+                ? rocks_batch->Delete(family, change.key)
+                : rocks_batch->Put(family, change.key,
+                                   rocksdb::Slice(change.value.data(),
+                                                  change.value.size()));
+        if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+      }
+    }
+    return Status::OK();
+  };
   AddToKeyFilter(*impl_, finals);
-  return FromRocks(
-      CommitToRocksDb(impl_->db.get(), RocksWrite(options), &rocks_batch),
-      "store " + impl_->path);
+  return impl_->feed->Commit(options, fill, changes->notes)
+      .WithContext("store " + impl_->path);
 }
 
 namespace {
@@ -975,11 +1014,17 @@ Status Store::Import(const WriteBatch& batch) {
     args.push_back(std::move(arg));
   }
   if (args.empty()) return Status::OK();  // every order was already stored
+  // The changes and history entries go in as files of their own, in the
+  // same ingestion.
+  s = impl_->feed->AddImportFiles(changes->notes, dir, &args);
+  if (!s.ok()) return s.WithContext("store " + impl_->path);
   AddToKeyFilter(*impl_, finals);
   // One step for all column families: RocksDB records the files of every
   // family in one manifest write, synced, so after a crash the store has
   // all of them or none.
-  return FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
+  s = FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
+  if (s.ok()) impl_->feed->ImportCommitted(changes->notes.size());
+  return s;
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,

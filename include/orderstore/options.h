@@ -7,8 +7,10 @@
 #ifndef ORDERSTORE_OPTIONS_H_
 #define ORDERSTORE_OPTIONS_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace orderstore {
 
@@ -71,6 +73,16 @@ struct Options {
   // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on
   // disk. The index column families are always compressed with zstd.
   Compression compression = Compression::kLz4;
+
+  // How long the change feed keeps each change (include/orderstore/
+  // changes.h, docs/changes.md): a week, so that a consumer that stops
+  // on a Friday evening resumes on Monday morning with nothing lost, for
+  // about a third of the orders' own bytes for a store whose orders change
+  // three times in their life. Changes older than this are trimmed at Open
+  // and then about once a minute while writes go on. Zero turns the feed
+  // off: no change is kept (those kept before are trimmed at Open), and
+  // the order history is still written. Only read-write opens trim.
+  std::chrono::seconds change_retention = std::chrono::hours(24 * 7);
 };
 
 // Settings for one read (Get, GetMany, NewIterator).
@@ -89,12 +101,21 @@ struct ReadOptions {
   const Snapshot* snapshot = nullptr;
 };
 
-// Settings for one write (Put, Delete, Write).
+// Settings for one write (Put, Delete, Write, UpdateStatus).
 struct WriteOptions {
   // Wait until the write is on stable storage (fsync) before returning. With
   // false, a write acknowledged just before a machine crash (not a process
   // crash) may be lost; writes are then several times faster.
   bool sync = true;
+
+  // Who made the write and why, recorded with each change it makes in the
+  // change feed and the order history (include/orderstore/changes.h), e.g.
+  // "billing-7" and "customer asked to cancel". At most kMaxActorSize (64)
+  // and kMaxReasonSize (200) bytes, valid UTF-8 without control characters:
+  // otherwise the write returns InvalidArgument and writes nothing. Empty:
+  // not recorded.
+  std::string actor;
+  std::string reason;
 };
 
 }  // namespace orderstore
