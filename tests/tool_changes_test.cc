@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -261,6 +262,55 @@ TEST_F(ToolChangesTest, FollowerProcessSeesAWriterProcessInOrder) {
   std::printf("tool_changes_test: a follower process printed each write "
               "within %.0f ms (worst of %llu)\n",
               worst_ms, static_cast<unsigned long long>(kOrders / 12));
+}
+
+// examples/feed/ship_changes.cc, the worked example of docs/changes.md:
+// ships everything once, resumes after its cursor, ships again what came
+// after a cursor it did not get to save (at least once), and stops with
+// the OutOfRange error when its cursor was trimmed past.
+TEST_F(ToolChangesTest, ShipChangesExampleResumesAfterARestart) {
+  const std::string cursor = Path("cursor"), shipped = Path("shipped.jsonl");
+  auto ship = [&] {
+    const std::string command = std::string(SHIP_CHANGES) + " " + Path("db") + " " +
+                                cursor + " " + shipped + " > " + Path("ship.out") +
+                                " 2>&1";
+    return WEXITSTATUS(std::system(command.c_str()));
+  };
+  auto seqs = [&] {
+    std::vector<uint64_t> out;
+    for (const std::string& line : Lines(Slurp(shipped))) {
+      out.push_back(std::stoull(line.substr(7)));
+    }
+    return out;
+  };
+  auto write = [&](uint64_t first, uint64_t n) {
+    std::unique_ptr<Store> store = Open();
+    for (uint64_t i = first; i < first + n; ++i) {
+      ASSERT_OK(store->Put({}, GenerateOrder(8, i)));
+    }
+  };
+  write(0, 5);
+  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(Slurp(cursor), "5\n");
+  write(5, 3);
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_OK(store->Delete({}, GenerateOrder(8, 0).hash));
+  }
+  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_NE(Lines(Slurp(shipped)).back().find("\"op\":\"delete\""), std::string::npos);
+  // A crash after shipping 8 and 9 but before saving the cursor.
+  std::ofstream(cursor) << "7\n";
+  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 9}));
+  // Away too long: the changes after its cursor are gone.
+  write(8, 4);
+  ASSERT_EQ(Run({"trim-changes", "--before", "12"}).exit_code, 0);
+  EXPECT_EQ(ship(), 1);
+  EXPECT_NE(Slurp(Path("ship.out")).find("OutOfRange"), std::string::npos)
+      << Slurp(Path("ship.out"));
 }
 
 }  // namespace
