@@ -53,10 +53,13 @@ inline constexpr size_t kMaxReasonSize = 200;
 // Iterator::view).
 class ORDERSTORE_EXPORT ChangeView {
  public:
+  // The change's sequence number (1 for a store's first change).
   uint64_t seq() const { return seq_; }
-  // The commit time, UTC, to the microsecond. Never decreases with seq.
+  // The commit time, UTC, to the microsecond; as microseconds since the
+  // Unix epoch. Never decreases as seq grows.
   Timestamp time() const;
   int64_t time_micros() const { return time_micros_; }
+  // Whether the order was put or deleted, and its hash.
   ChangeOp op() const { return op_; }
   const OrderHash& hash() const { return hash_; }
   // The writer's WriteOptions::actor and reason; empty when not given.
@@ -143,7 +146,7 @@ struct HistoryEntry {
   // The FieldGroup bits that differ between the old and the new record:
   // every group for kCreated and kDeleted.
   uint8_t changed = 0;
-  std::string actor, reason;
+  std::string actor, reason;  // the writer's WriteOptions::actor and reason
 };
 
 // Where the feed stands (Store::ChangeFeed).
