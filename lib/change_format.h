@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "orderstore/changes.h"
 #include "orderstore/order.h"
@@ -62,6 +63,10 @@ struct ChangeNote {
 // deleted). REQUIRES: they differ; `record` verifies.
 ChangeNote NoteChange(const OrderHash& hash, std::string_view old_record,
                       const std::string* record);
+
+// Marks the notes of a compare-and-set write (Store::UpdateStatus) as the
+// status change it checked.
+void MarkStatusChanges(std::vector<ChangeNote>& notes);
 
 // The FieldGroup bits in which `a` and `b` differ.
 uint8_t ChangedGroups(OrderView a, OrderView b);
