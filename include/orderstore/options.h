@@ -76,9 +76,10 @@ struct Options {
 
   // How long the change feed keeps each change (include/orderstore/
   // changes.h, docs/changes.md): a week, so that a consumer that stops
-  // on a Friday evening resumes on Monday morning with nothing lost, for
-  // about a third of the orders' own bytes for a store whose orders change
-  // three times in their life. Changes older than this are trimmed at Open
+  // on a Friday evening resumes on Monday morning with nothing lost. Each
+  // change holds the order's whole record: a week in which every order
+  // changed three times costs about three times the orders' own bytes
+  // (docs/changes.md, Cost). Changes older than this are trimmed at Open
   // and then about once a minute while writes go on. Zero turns the feed
   // off: no change is kept (those kept before are trimmed at Open), and
   // the order history is still written. Only read-write opens trim.
