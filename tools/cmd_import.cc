@@ -117,7 +117,7 @@ int Import(const Args& args) {
     return flags.UsageError("no input files");
   }
   const bool skip_invalid = flags.Has("--skip-invalid");
-  auto store = Store::Open(Options(), args.db);
+  auto store = Store::Open(ToolOptions("import"), args.db);
   if (!store.ok()) {
     PrintError("import", store.status().message());
     return ExitCodeFor(store.status());

@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orderstore/changes.h"
@@ -26,7 +27,7 @@
 namespace orderstore {
 
 namespace internal {
-struct StoreAccess;  // lib/'s way in, for its tests and benchmarks
+struct StoreImpl;  // an open store's state, opaque outside lib/
 }  // namespace internal
 
 // Writes and deletes applied together by Store::Write: all or nothing.
@@ -159,6 +160,36 @@ class ORDERSTORE_EXPORT Store {
   // Lifetime: it must be destroyed before this Store.
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) const;
 
+  // Waits until the work the store does in the background is done: the
+  // key filter's build (see Options::key_filter), at Open and again each
+  // time the store outgrows the filter; a failed build is retried until
+  // one succeeds. OK at once when there is none (read-only stores, the
+  // key filter off). IOError naming the store, and the last failed
+  // build's error if any, when it is not done within `timeout`. Reads and
+  // writes never need to wait: they are right meanwhile, only gets of
+  // unknown hashes are slower. For benchmarks and tests that measure or
+  // check the steady state. Thread-safe.
+  Status WaitForBackgroundWork(
+      std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;
+
+  // Sets *value to the property `name` of the open store and returns true;
+  // false (and *value untouched) for a name the store has no value for.
+  // The key filter's (none in read-only stores or with the filter off):
+  //   orderstore.key-filter.ready      "1" once a built filter answers gets,
+  //                                    else "0"
+  //   orderstore.key-filter.builds     builds completed since Open
+  //   orderstore.key-filter.capacity   hashes the answering filter is sized
+  //                                    for (0 until one answers)
+  //   orderstore.key-filter.keys       distinct hashes in it
+  //   orderstore.key-filter.scanned    orders its build read
+  //   orderstore.key-filter.memory-bytes  of every filter held now
+  //   orderstore.key-filter.last-build-seconds  how long the last
+  //                                    completed build took
+  //   orderstore.key-filter.error      why the last build failed; empty
+  //                                    once one succeeded
+  // Numbers are decimal. A snapshot of a changing value. Thread-safe.
+  bool GetProperty(std::string_view name, std::string* value) const;
+
   // The directory this store was opened from.
   const std::string& path() const;
 
@@ -221,17 +252,13 @@ class ORDERSTORE_EXPORT Store {
   Result<size_t> CheckChanges(
       const std::function<void(const Status&)>& problem) const;
 
-  // The implementation, opaque outside lib/.
-  struct Impl;
-
  private:
-  friend struct internal::StoreAccess;
-  explicit Store(std::unique_ptr<Impl> impl);
+  explicit Store(std::unique_ptr<internal::StoreImpl> impl);
   // Write, and with `expected` (a one-op batch) only if the stored record
   // is byte for byte *expected (empty: absent); else Conflict.
   Status Apply(const WriteOptions& options, const WriteBatch& batch,
                const std::string_view* expected);
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<internal::StoreImpl> impl_;
 };
 
 }  // namespace orderstore
