@@ -33,6 +33,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
     kInvalidArgument = 3,  // the caller's input is malformed
     kIOError = 4,          // the store cannot be read or written (or locked)
     kConflict = 5,         // the order changed since the caller read it
+    kOutOfRange = 6,       // the changes asked for were trimmed from the feed
   };
 
   // Creates an OK status.
@@ -56,6 +57,9 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   static Status Conflict(std::string message) {
     return Status(Code::kConflict, std::move(message));
   }
+  static Status OutOfRange(std::string message) {
+    return Status(Code::kOutOfRange, std::move(message));
+  }
 
   // Whether the status is OK, or has the code the name says.
   bool ok() const { return code_ == Code::kOk; }
@@ -64,6 +68,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsOutOfRange() const { return code_ == Code::kOutOfRange; }
 
   // The code; Code::kOk when ok().
   Code code() const { return code_; }
