@@ -16,6 +16,8 @@ std::string_view CodeName(Status::Code code) {
       return "IOError";
     case Status::Code::kConflict:
       return "Conflict";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
   }
   return "Unknown";
 }

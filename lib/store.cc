@@ -23,6 +23,7 @@
 
 #include "lib/index.h"
 #include "lib/live_store.h"
+#include "lib/order_diff.h"
 #include "orderstore/lifecycle.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
@@ -284,6 +285,7 @@ namespace {
 struct BatchOp {
   OrderHash hash;
   std::string record;  // empty for a delete (a record never is)
+  bool create = false;  // stored only if absent (WriteBatch::Create)
 };
 
 }  // namespace
@@ -304,6 +306,12 @@ Status WriteBatch::Put(const Order& order) {
   return Status::OK();
 }
 
+Status WriteBatch::Create(const Order& order) {
+  Status s = Put(order);
+  if (s.ok()) rep_->ops.back().create = true;
+  return s;
+}
+
 void WriteBatch::Delete(const OrderHash& hash) {
   rep_->ops.push_back({hash, std::string()});
 }
@@ -319,6 +327,7 @@ namespace {
 struct FinalRecord {
   OrderHash hash;
   const std::string* record;  // into the batch; null: deleted
+  bool create;                // stored only if absent
 };
 
 // The final record of each order `ops` writes, sorted by hash: a batch
@@ -327,7 +336,8 @@ std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
   std::vector<FinalRecord> finals;
   finals.reserve(ops.size());
   for (const BatchOp& op : ops) {
-    finals.push_back({op.hash, op.record.empty() ? nullptr : &op.record});
+    finals.push_back(
+        {op.hash, op.record.empty() ? nullptr : &op.record, op.create});
   }
   std::stable_sort(finals.begin(), finals.end(),
                    [](const FinalRecord& a, const FinalRecord& b) {
@@ -397,6 +407,7 @@ rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl,
 struct FamilyChanges {
   std::array<std::vector<KeyChange>, kFamilySlots> slots;
   KeyArena keys;  // every slot's keys
+  WriteOutcome creates;  // what the batch's creates found
   std::vector<KeyChange>& operator[](size_t slot) { return slots[slot]; }
 };
 
@@ -500,6 +511,27 @@ Result<bool> NoneStored(const Store::Impl& impl,
   return !it->Valid() || it->key().compare(KeyOf(finals.back().hash)) > 0;
 }
 
+// Decides the create `final` against the stored `old_record` (empty:
+// absent) and counts it in *creates. True when it is to be written.
+bool CheckCreate(const FinalRecord& final, std::string_view old_record,
+                 WriteOutcome* creates) {
+  if (old_record.empty()) {
+    ++creates->created;
+    return true;
+  }
+  Result<std::string> field = internal::RecordDifference(old_record, *final.record);
+  if (!field.ok()) {
+    // A damaged stored record cannot be identical: the create conflicts.
+    creates->conflicts.push_back({final.hash, "record (stored one damaged: " +
+                                                  field.status().message() + ")"});
+  } else if (field->empty()) {
+    ++creates->existed;
+  } else {
+    creates->conflicts.push_back({final.hash, std::move(*field)});
+  }
+  return false;
+}
+
 // Reads the stored record of every order in `finals` (sorted by hash), in
 // sorted MultiGets of a bounded size, and returns the changes that writing
 // the final records makes, not yet sorted (see SortChanges). An order the
@@ -522,6 +554,7 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
     if (!none_stored.ok()) return none_stored.status();
     if (*none_stored) {
       for (const FinalRecord& final : finals) {
+        changes.creates.created += final.create;
         AddChanges(final.hash, {}, final.record, &changes);
       }
       return changes;
@@ -561,6 +594,9 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
       if (expected != nullptr && old_record != *expected) {
         return Status::Conflict("order " + final.hash.ToHex() +
                                 " changed since it was read");
+      }
+      if (final.create && !CheckCreate(final, old_record, &changes.creates)) {
+        continue;  // nothing to write: found identical, or a conflict
       }
       AddChanges(final.hash, old_record, final.record, &changes);
     }
@@ -851,12 +887,24 @@ Status Store::Delete(const WriteOptions& options, const OrderHash& hash) {
   return Write(options, batch);
 }
 
-Status Store::Write(const WriteOptions& options, const WriteBatch& batch) {
-  return Apply(options, batch, nullptr);
+Status Store::Write(const WriteOptions& options, const WriteBatch& batch,
+                    WriteOutcome* outcome) {
+  return Apply(options, batch, nullptr, outcome);
+}
+
+Result<CreateOutcome> Store::Create(const WriteOptions& options,
+                                    const Order& order) {
+  WriteBatch batch;
+  Status s = batch.Create(order);
+  if (!s.ok()) return s;
+  WriteOutcome outcome;
+  s = Write(options, batch, &outcome);
+  if (!s.ok()) return s;
+  return outcome.created == 1 ? CreateOutcome::kCreated : CreateOutcome::kExists;
 }
 
 Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
-                    const std::string_view* expected) {
+                    const std::string_view* expected, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -873,6 +921,8 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
   rocksdb::WriteBatch rocks_batch;
   for (size_t slot = 0; slot < kFamilySlots; ++slot) {
     SortChanges(&(*changes)[slot]);
@@ -918,7 +968,7 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-Status Store::Import(const WriteBatch& batch) {
+Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -930,6 +980,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
 
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a
@@ -993,7 +1045,7 @@ Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
   // Compare-and-set: Apply compares the stored record with the one read,
   // under the order's stripe lock, which it holds until the write lands.
   const std::string_view expected = as_read.record();
-  return Apply(options, batch, &expected);
+  return Apply(options, batch, &expected, nullptr);
 }
 
 std::shared_ptr<const Snapshot> Store::GetSnapshot() const {

@@ -139,6 +139,8 @@ int Generate(const Args& args);
 int Serve(const Args& args);
 int List(const Args& args);
 int Reconcile(const Args& args);
+int Backup(const Args& args);
+int Restore(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -149,6 +151,8 @@ extern const char kGenerateHelp[];
 extern const char kServeHelp[];
 extern const char kListHelp[];
 extern const char kReconcileHelp[];
+extern const char kBackupHelp[];
+extern const char kRestoreHelp[];
 
 }  // namespace orderstore::tool
 

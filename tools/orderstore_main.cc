@@ -42,6 +42,9 @@ constexpr Command kCommands[] = {
      kGenerateHelp, Generate},
     {"serve", "answer GET /v1/order/detail/<hash> over HTTP", kServeHelp,
      Serve},
+    {"backup", "copy the store into a backup directory (also while written)",
+     kBackupHelp, Backup},
+    {"restore", "restore a backup as a new store", kRestoreHelp, Restore},
 };
 
 void PrintUsage(std::FILE* out) {

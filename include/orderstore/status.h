@@ -33,6 +33,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
     kInvalidArgument = 3,  // the caller's input is malformed
     kIOError = 4,          // the store cannot be read or written (or locked)
     kConflict = 5,         // the order changed since the caller read it
+    kAlreadyExists = 6,    // a create found a different order stored
   };
 
   // Creates an OK status.
@@ -56,6 +57,9 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   static Status Conflict(std::string message) {
     return Status(Code::kConflict, std::move(message));
   }
+  static Status AlreadyExists(std::string message) {
+    return Status(Code::kAlreadyExists, std::move(message));
+  }
 
   // Whether the status is OK, or has the code the name says.
   bool ok() const { return code_ == Code::kOk; }
@@ -64,6 +68,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
 
   // The code; Code::kOk when ok().
   Code code() const { return code_; }
@@ -87,7 +92,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
 };
 
 // The name of a code: "OK", "NotFound", "Corruption", "InvalidArgument",
-// "IOError", "Conflict".
+// "IOError", "Conflict", "AlreadyExists".
 ORDERSTORE_EXPORT std::string_view CodeName(Status::Code code);
 
 // Holds either a value of type T or a non-OK Status.
