@@ -60,6 +60,25 @@ Result<std::string> RecordDifference(std::string_view stored,
   return FirstDifference(old_view->ToOwned(), VerifyRecord(record)->ToOwned());
 }
 
+bool CheckCreate(const OrderHash& hash, std::string_view old_record,
+                 std::string_view record, WriteOutcome* creates) {
+  if (old_record.empty()) {
+    ++creates->created;
+    return true;
+  }
+  Result<std::string> field = RecordDifference(old_record, record);
+  if (!field.ok()) {
+    creates->conflicts.push_back(
+        {hash, "record (the stored one is damaged: " + field.status().message() +
+                   ")"});
+  } else if (field->empty()) {
+    ++creates->existed;
+  } else {
+    creates->conflicts.push_back({hash, std::move(*field)});
+  }
+  return false;
+}
+
 Status ReportCreates(WriteOutcome found, WriteOutcome* outcome) {
   Status s;
   if (!found.conflicts.empty()) {

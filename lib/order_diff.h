@@ -28,6 +28,13 @@ std::string FirstDifference(const Order& a, const Order& b);
 Result<std::string> RecordDifference(std::string_view stored,
                                      std::string_view record);
 
+// Decides the create of `record` (the order `hash`) against the stored
+// `old_record` (empty: absent) and counts it in *creates: created (returns
+// true: to be written), identical (existed), or a conflict naming the first
+// differing field (a damaged stored record conflicts too).
+bool CheckCreate(const OrderHash& hash, std::string_view old_record,
+                 std::string_view record, WriteOutcome* creates);
+
 // Hands what a batch's creates found to the caller (*outcome, when not
 // null) and returns the batch's status: AlreadyExists naming the first
 // conflict's order and field (and how many more there are) when any create
