@@ -108,9 +108,21 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   const auto families = FamiliesOf(db);
   store->reset();
 
+  // A read-only open backs up too (nothing to copy but a new description).
+  Options read_only;
+  read_only.read_only = true;
+  auto reader = Store::Open(read_only, db);
+  ASSERT_OK(reader);
+  Result<BackupInfo> third = Backup(**reader, backups);
+  ASSERT_OK(third);
+  EXPECT_EQ(third->id, 3u);
+  reader->reset();
+  ASSERT_OK(RestoreBackup(backups, 3, Path("three")));
+  EXPECT_EQ(Contents(Path("three")), second_contents);
+
   Result<std::vector<BackupInfo>> listed = ListBackups(backups);
   ASSERT_OK(listed);
-  ASSERT_EQ(listed->size(), 2u);
+  ASSERT_EQ(listed->size(), 3u);
   EXPECT_EQ((*listed)[0].id, 1u);
   EXPECT_EQ((*listed)[1].id, 2u);
   EXPECT_LE((*listed)[0].timestamp, (*listed)[1].timestamp);
@@ -127,7 +139,7 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   ExpectVerifies(Path("one"));
   ExpectVerifies(Path("two"));
 
-  EXPECT_TRUE(RestoreBackup(backups, 3, Path("three")).IsNotFound());
+  EXPECT_TRUE(RestoreBackup(backups, 4, Path("four")).IsNotFound());
   EXPECT_TRUE(ListBackups(Path("nothing")).status().IsNotFound());
 }
 
