@@ -13,7 +13,6 @@
 
 #include "lib/record.h"
 #include "lib/rocks_options.h"
-#include "lib/store_impl.h"
 #include "orderstore/generate.h"
 #include "orderstore/json_export.h"
 
@@ -284,33 +283,49 @@ Store& OrderStore() {
     r.store = std::move(*store);
     // Gets are measured in the steady state, with the key filter built (at
     // Open a background thread starts reading every key into it).
-    const Store::Impl& impl = internal::StoreAccess::ImplOf(*r.store);
-    const internal::LiveKeyFilter* filter = impl.key_filter.get();
-    if (filter != nullptr) {
-      if (!filter->WaitForBuilds(1, std::chrono::minutes(10))) {
-        Die("the key filter was not built: " + filter->stats().error);
-      }
+    Status waited = r.store->WaitForBackgroundWork(std::chrono::minutes(10));
+    if (!waited.ok()) Die(waited.ToString());
+    std::string scanned, seconds, memory, capacity;
+    if (r.store->GetProperty("orderstore.key-filter.scanned", &scanned) &&
+        r.store->GetProperty("orderstore.key-filter.last-build-seconds", &seconds) &&
+        r.store->GetProperty("orderstore.key-filter.memory-bytes", &memory) &&
+        r.store->GetProperty("orderstore.key-filter.capacity", &capacity)) {
       // The other source the build could read: the creation-time index,
-      // whose keys end with the hash (28 bytes, no values).
+      // whose keys end with the hash (28 bytes, no values), read through a
+      // read-only RocksDB open beside the store.
+      rocksdb::Options rocks = internal::RocksOptions(StoreOptions());
+      std::vector<std::string> names;
+      Check(rocksdb::DB::ListColumnFamilies(rocks, r.store_path, &names),
+            "list " + r.store_path);
+      std::vector<rocksdb::ColumnFamilyDescriptor> families;
+      for (const std::string& name : names) {
+        families.emplace_back(name, internal::RocksFamilyOptions(rocks, name));
+      }
+      RocksDb index_db;
+      rocksdb::DB* raw = nullptr;
+      Check(rocksdb::DB::OpenForReadOnly(rocks, r.store_path, families,
+                                         &index_db.handles, &raw),
+            "open " + r.store_path + " read-only");
+      index_db.db.reset(raw);
+      const auto created = std::find(names.begin(), names.end(), "idx_created");
+      if (created == names.end()) Die(r.store_path + ": no idx_created");
       rocksdb::ReadOptions read;
       read.fill_cache = false;
       read.readahead_size = 2 << 20;
       start = Clock::now();
-      std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(
-          read, impl.family(internal::Index::kCreated)));
+      std::unique_ptr<rocksdb::Iterator> it(index_db.db->NewIterator(
+          read, index_db.handles[created - names.begin()]));
       size_t index_keys = 0;
       for (it->SeekToFirst(); it->Valid(); it->Next()) ++index_keys;
       const double index_scan = millis(Clock::now() - start) / 1000;
       it.reset();
-      const internal::LiveKeyFilter::Stats stats = filter->stats();
       std::fprintf(stderr,
                    "store open: %.1f ms without the key filter, %.1f ms with "
-                   "it; its build (background) read %zu keys in %.2f s "
-                   "(idx_created's %zu keys: %.2f s); %zu bytes for a "
-                   "capacity of %zu\n",
-                   open_without, open_with, stats.scanned,
-                   stats.last_build_seconds, index_keys, index_scan,
-                   stats.memory_bytes, stats.capacity);
+                   "it; its build (background) read %s keys in %s s "
+                   "(idx_created's %zu keys: %.2f s); %s bytes for a "
+                   "capacity of %s\n",
+                   open_without, open_with, scanned.c_str(), seconds.c_str(),
+                   index_keys, index_scan, memory.c_str(), capacity.c_str());
     }
     for (const OrderHash& hash : Hashes()) {
       Result<PinnedOrder> order = r.store->Get(ReadOptions(), hash);

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "lib/file_modes.h"
 #include "lib/store_impl.h"
 
 namespace orderstore {
@@ -30,8 +31,14 @@ namespace {
 // a backup from outside.
 constexpr int kSecondaryAttempts = 5;
 
+// Backups and restored stores hold the same billing data as the store:
+// their files get the default store file mode (Options::file_mode), as a
+// new store's do, whatever the umask.
+rocksdb::Env* PrivateEnv() { return internal::ModeSettingEnv(Options().file_mode); }
+
 rocksdb::BackupEngineOptions EngineOptions(const std::string& backup_dir) {
   rocksdb::BackupEngineOptions options(backup_dir);
+  options.backup_env = PrivateEnv();
   // Two copying threads: reading one file while writing another.
   options.max_background_operations = 2;
   // sync (the default) stays on: a backup or restore that returned
@@ -83,7 +90,7 @@ Result<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(
   }
   rocksdb::BackupEngineReadOnly* engine = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
-      EngineOptions(backup_dir), rocksdb::Env::Default(), &engine);
+      EngineOptions(backup_dir), PrivateEnv(), &engine);
   if (!s.ok()) return FromEngine(s, "backup directory " + backup_dir);
   return std::unique_ptr<rocksdb::BackupEngineReadOnly>(engine);
 }
@@ -121,14 +128,14 @@ Status SyncDir(const std::filesystem::path& dir) {
 
 }  // namespace
 
-Result<BackupInfo> Backup(const Store& store, const std::string& backup_dir) {
-  const Store::Impl& impl = internal::StoreAccess::ImplOf(store);
-  rocksdb::DB* db = impl.db.get();
-  const std::string context = "backup of store " + impl.path + " into " + backup_dir;
+Result<BackupInfo> Store::Backup(const std::string& backup_dir) const {
+  rocksdb::DB* db = impl_->db.get();
+  const std::string context =
+      "backup of store " + impl_->path + " into " + backup_dir;
 
   rocksdb::BackupEngine* raw_engine = nullptr;
   rocksdb::IOStatus opened = rocksdb::BackupEngine::Open(
-      EngineOptions(backup_dir), rocksdb::Env::Default(), &raw_engine);
+      EngineOptions(backup_dir), PrivateEnv(), &raw_engine);
   if (!opened.ok()) return FromEngine(opened, context);
   std::unique_ptr<rocksdb::BackupEngine> engine(raw_engine);
 
@@ -193,7 +200,7 @@ Result<BackupInfo> BackupStoreAt(const std::string& path,
   options.secondary = true;
   Result<std::unique_ptr<Store>> store = Store::Open(options, path);
   if (!store.ok()) return store.status();
-  return Backup(**store, backup_dir);
+  return (*store)->Backup(backup_dir);
 }
 
 Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {

@@ -3,6 +3,7 @@
 #include "lib/import.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_writer.h>
 
 #include <array>
@@ -94,8 +95,10 @@ Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
   const std::filesystem::path dir = std::filesystem::path(impl_->path) / kImportDir;
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directory(dir, ec);
-  if (ec) return Status::IOError(dir.string() + ": " + ec.message());
+  // Through the store's file system, which gives it the store's mode.
+  s = FromRocks(impl_->db->GetFileSystem()->CreateDir(dir.string(), {}, nullptr),
+                dir.string());
+  if (!s.ok()) return s;
   struct RemoveDir {
     const std::filesystem::path& dir;
     ~RemoveDir() {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/store_impl.h"
 
@@ -33,6 +34,7 @@ rocksdb::CompressionType ToRocks(Compression c) {
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
+  rocks.env = ModeSettingEnv(options.file_mode);
   rocks.create_if_missing = options.create_if_missing;
   rocks.create_missing_column_families = true;
   rocks.compression = ToRocks(options.compression);

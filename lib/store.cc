@@ -7,15 +7,14 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
 #include <utility>
 
+#include "lib/file_modes.h"
 #include "lib/import.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
@@ -44,6 +43,7 @@ using internal::PlanChanges;
 using internal::RemoveImportLeftovers;
 using internal::SliceOf;
 using internal::SortChanges;
+using internal::StoreImpl;
 using internal::VerifyStored;
 using internal::ViewAccess;
 
@@ -132,36 +132,14 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
   return Status::IOError(std::move(message));
 }
 
-// Verifies a stored value and that it holds the order its key names, so a
-// record can never be handed out under another order's hash.
-Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value) {
-  Result<OrderView> view = VerifyRecord(value);
-  if (!view.ok()) {
-    return view.status().WithContext("order " + key.ToHex());
-  }
-  if (view->hash() != key) {
-    return Status::Corruption("order " + key.ToHex() + ": record holds order " +
-                              view->hash().ToHex());
-  }
-  return view;
-}
-
 }  // namespace internal
 
 namespace {
 
-// SetGetManyHookForTesting's hook (store_impl.h); the flag keeps GetMany
-// from touching the function when none is set.
-std::atomic<bool> get_many_hook_set{false};
-std::function<void()>& GetManyHook() {
-  static std::function<void()> hook;
-  return hook;
-}
-
 // Reads the orders `hashes` into `values` and `statuses` (as many), in one
 // RocksDB MultiGet, except that hashes the key filter rules out are
 // NotFound without asking RocksDB.
-void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
+void MultiGetOrders(const StoreImpl& impl, const ReadOptions& options,
                     std::span<const OrderHash> hashes,
                     std::vector<rocksdb::PinnableSlice>& values,
                     std::vector<rocksdb::Status>& statuses) {
@@ -183,9 +161,8 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
                       values.data(), statuses.data());
     return;
   }
-  if (options.snapshot == nullptr &&
-      get_many_hook_set.load(std::memory_order_acquire)) {
-    GetManyHook()();
+  if (options.snapshot == nullptr && impl.hooks != nullptr) {
+    impl.hooks->GetManyFiltered();
   }
   std::vector<rocksdb::PinnableSlice> asked_values(asked.size());
   std::vector<rocksdb::Status> asked_statuses(asked.size());
@@ -219,7 +196,7 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
 // Writes the index entries of every stored order, for a store written
 // before the indexes existed. One batch: all entries land, or none (and
 // the next open builds them again).
-Status BuildIndexes(Store::Impl& impl) {
+Status BuildIndexes(StoreImpl& impl) {
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(
       impl.db->NewIterator(rocksdb::ReadOptions(), impl.orders));
@@ -241,18 +218,7 @@ Status BuildIndexes(Store::Impl& impl) {
 
 }  // namespace
 
-namespace internal {
-
-void SetGetManyHookForTesting(std::function<void()> hook) {
-  get_many_hook_set.store(false, std::memory_order_release);
-  GetManyHook() = std::move(hook);
-  get_many_hook_set.store(static_cast<bool>(GetManyHook()),
-                          std::memory_order_release);
-}
-
-}  // namespace internal
-
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(std::unique_ptr<StoreImpl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 const std::string& Store::path() const { return impl_->path; }
@@ -265,6 +231,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
       (!options.create_if_missing || options.read_only)) {
     return Status::NotFound(context + ": no store in this directory");
   }
+  if (Status s = internal::PrepareStoreDirectory(options, path); !s.ok()) return s;
 
   rocksdb::Options rocks = RocksOptions(options);
   // Every existing column family must be opened; a new store gets ours.
@@ -294,9 +261,10 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     descriptors.emplace_back(name, internal::RocksFamilyOptions(rocks, name));
   }
 
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<StoreImpl>();
   impl->path = path;
   impl->read_only = options.read_only;
+  impl->hooks = options.hooks;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
       options.read_only && options.secondary
@@ -316,6 +284,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     return FromRocks(s, context);
   }
   impl->db.reset(db);
+  internal::WarnIfOpenToOthers(options, path, db->GetDBOptions().info_log.get());
   if (!options.read_only) RemoveImportLeftovers(path);
   for (size_t i = 0; i < families.size(); ++i) {
     if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
@@ -331,8 +300,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
   }
   if (options.key_filter && !options.read_only) {
     impl->key_filter = std::make_unique<internal::LiveKeyFilter>(
-        impl->db.get(), impl->orders, &impl->import_gate);
+        impl->db.get(), impl->orders, &impl->import_gate, impl->hooks.get());
   }
+  if (impl->hooks != nullptr) impl->hooks->KeyFilterOpened(impl->key_filter.get());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -427,10 +397,10 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
   // Hold the stripes of every order written, in a fixed order, from reading
   // the old records until the batch lands.
   std::shared_lock<std::shared_mutex> no_import(impl_->import_gate);
-  std::array<bool, Impl::kStripes> used{};
-  for (const FinalRecord& final : finals) used[Impl::StripeOf(final.hash)] = true;
+  std::array<bool, StoreImpl::kStripes> used{};
+  for (const FinalRecord& final : finals) used[StoreImpl::StripeOf(final.hash)] = true;
   std::vector<std::unique_lock<std::mutex>> locks;
-  for (size_t i = 0; i < Impl::kStripes; ++i) {
+  for (size_t i = 0; i < StoreImpl::kStripes; ++i) {
     if (used[i]) locks.emplace_back(impl_->stripes[i]);
   }
 

@@ -1,5 +1,5 @@
-// Store::Impl and the helpers that lib/ files working on the store's
-// RocksDB database share (store.cc, query.cc, reconcile.cc).
+// StoreImpl, an open Store's state, and the helpers that the lib/ files
+// working on the store's RocksDB database share.
 #ifndef ORDERSTORE_LIB_STORE_IMPL_H_
 #define ORDERSTORE_LIB_STORE_IMPL_H_
 
@@ -18,6 +18,7 @@
 #include "lib/index.h"
 #include "lib/key_filter.h"
 #include "lib/record.h"
+#include "lib/store_hooks.h"
 #include "orderstore/store.h"
 
 namespace orderstore {
@@ -37,7 +38,7 @@ inline std::string_view AsView(const rocksdb::Slice& s) {
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
 
 // Verifies a stored value and that it holds the order its key names, so a
-// record can never be handed out under another order's hash.
+// record can never be handed out under another order's hash (verify.cc).
 Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value);
 
 // Starts loading every record a MultiGet found (the first `n` of `values`),
@@ -61,7 +62,10 @@ class Snapshot {
   const rocksdb::Snapshot* rep_;
 };
 
-struct Store::Impl {
+namespace internal {
+
+// What an open Store holds.
+struct StoreImpl {
   std::string path;
   // Read-only and secondary stores never change while open, so reads need
   // no snapshot (and a secondary instance refuses them).
@@ -83,6 +87,10 @@ struct Store::Impl {
   // records and its files landing (one lock, where holding all the stripes
   // would be 64).
   std::shared_mutex import_gate;
+
+  // Options::hooks (null: none). Before key_filter, which calls it from
+  // its thread: destroyed after it.
+  std::shared_ptr<internal::StoreHooks> hooks;
 
   // Every stored order's hash, so that gets of unknown hashes skip RocksDB
   // (lib/key_filter.h). Null in read-only and secondary stores (another
@@ -106,7 +114,7 @@ struct Store::Impl {
     return indexes[static_cast<size_t>(index)];
   }
 
-  ~Impl() {
+  ~StoreImpl() {
     key_filter.reset();  // its thread reads the database
     if (db == nullptr) return;
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
@@ -123,18 +131,9 @@ struct Store::Impl {
   }
 };
 
-namespace internal {
-
-// The internals of an open store, for lib/'s tests and benchmarks.
-struct StoreAccess {
-  static const Store::Impl& ImplOf(const Store& store) { return *store.impl_; }
-};
-
-// For tests: `hook` is called by GetMany (without a snapshot) after the key
-// filter has ruled out some of its hashes and before it reads the others,
-// so that a test can write in between. Empty: none. Process-wide.
-// REQUIRES: no GetMany runs while it is set.
-void SetGetManyHookForTesting(std::function<void()> hook);
+// InvalidArgument when `impl`'s store has no column family for `index` (a
+// read-only open of a store written before the indexes existed).
+Status CheckQueryable(const StoreImpl& impl, Index index);
 
 }  // namespace internal
 }  // namespace orderstore

@@ -30,7 +30,7 @@ std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
   return finals;
 }
 
-rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl, size_t slot) {
+rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot) {
   return slot == kOrdersSlot
              ? impl.orders
              : impl.family(static_cast<internal::Index>(slot - 1));
@@ -101,7 +101,7 @@ std::pair<uint64_t, uint64_t> PrefixOf(std::string_view key) {
 // (Once the key filter is built, PlanChanges leaves out of its reads each
 // order the filter rules out; this seek serves before that.)
 // REQUIRES: finals is not empty and sorted by hash.
-Result<bool> NoneStored(const Store::Impl& impl,
+Result<bool> NoneStored(const StoreImpl& impl,
                         const std::vector<FinalRecord>& finals) {
   std::unique_ptr<rocksdb::Iterator> it(
       impl.db->NewIterator(rocksdb::ReadOptions(), impl.orders));
@@ -136,7 +136,7 @@ void SortChanges(std::vector<KeyChange>* changes) {
   *changes = std::move(sorted);
 }
 
-Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
+Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
                                   const std::vector<FinalRecord>& finals,
                                   const std::string_view* expected) {
   assert(expected == nullptr || finals.size() == 1);
@@ -201,7 +201,7 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
   return changes;
 }
 
-void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals) {
+void AddToKeyFilter(StoreImpl& impl, const std::vector<FinalRecord>& finals) {
   if (impl.key_filter == nullptr) return;
   for (const FinalRecord& final : finals) {
     if (final.record != nullptr) impl.key_filter->Add(final.hash);

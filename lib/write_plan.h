@@ -78,7 +78,7 @@ constexpr size_t kFamilySlots = 1 + internal::kIndexCount;
 inline size_t SlotOf(Index index) { return 1 + static_cast<size_t>(index); }
 
 // The column family of FamilyChanges slot `slot` in `impl`.
-rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl, size_t slot);
+rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot);
 
 // What a batch changes in each column family, every key at most once. Each
 // slot is written sorted by key (see SortChanges): the order in which
@@ -108,14 +108,14 @@ void SortChanges(std::vector<KeyChange>* changes);
 // is planned only when its order is absent, and counted in the result's
 // `creates` (see CheckCreate in lib/order_diff.h).
 // REQUIRES: the caller holds the stripes of every order in `finals`.
-Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
+Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
                                   const std::vector<FinalRecord>& finals,
                                   const std::string_view* expected);
 
 // Adds the orders `finals` puts to the key filter. REQUIRES: the caller
 // holds import_gate (shared or alone) until the write commits: a get must
 // never see an order its filter lacks.
-void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals);
+void AddToKeyFilter(StoreImpl& impl, const std::vector<FinalRecord>& finals);
 
 }  // namespace orderstore::internal
 

@@ -91,7 +91,7 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   const auto first_contents = Contents(db);  // (read-only beside the writer)
   ASSERT_EQ(first_contents.size(), 3200u);
 
-  Result<BackupInfo> first = Backup(**store, backups);
+  Result<BackupInfo> first = (*store)->Backup(backups);
   ASSERT_OK(first);
   EXPECT_EQ(first->id, 1u);
   EXPECT_GT(first->size, 0u);
@@ -101,7 +101,7 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   changed.fee += 1;
   ASSERT_OK((*store)->Put(unsynced, changed));
   ASSERT_OK((*store)->Delete(unsynced, GenerateOrder(2, 3).hash));
-  Result<BackupInfo> second = Backup(**store, backups);
+  Result<BackupInfo> second = (*store)->Backup(backups);
   ASSERT_OK(second);
   EXPECT_EQ(second->id, 2u);
   const auto second_contents = Contents(db);
@@ -113,7 +113,7 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   read_only.read_only = true;
   auto reader = Store::Open(read_only, db);
   ASSERT_OK(reader);
-  Result<BackupInfo> third = Backup(**reader, backups);
+  Result<BackupInfo> third = (*reader)->Backup(backups);
   ASSERT_OK(third);
   EXPECT_EQ(third->id, 3u);
   reader->reset();

@@ -7,6 +7,7 @@
 
 #include <rocksdb/db.h>
 
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/record.h"
 #include "orderstore/generate.h"
@@ -188,7 +189,9 @@ TEST_F(ToolQueryTest, VerifyChecksTheIndexesBothWays) {
     for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open({}, Path("db"), families, &handles, &db).ok());
+    rocksdb::DBOptions options;  // with the store's file modes
+    options.env = internal::ModeSettingEnv(Options().file_mode);
+    ASSERT_TRUE(rocksdb::DB::Open(options, Path("db"), families, &handles, &db).ok());
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "idx_created") {
         ASSERT_TRUE(db->Put({}, handles[i], key, "").ok());

@@ -159,7 +159,7 @@ int Import(const Args& args) {
   }
   const bool skip_invalid = flags.Has("--skip-invalid");
   const bool create_only = flags.Has("--create-only");
-  auto store = Store::Open(Options(), args.db);
+  auto store = Store::Open(ToolOptions("import"), args.db);
   if (!store.ok()) {
     PrintError("import", store.status().message());
     return ExitCodeFor(store.status());

@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost-date-time-dev libboost-dev libsimdjson-dev
   googletest libgtest-dev libbenchmark-dev
+  libssl-dev openssl curl
   doxygen
 )
 # Extra packages named on the command line (e.g. the benchmarks' baselines).

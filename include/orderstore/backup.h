@@ -37,15 +37,17 @@ struct BackupInfo {
 // For the `id` parameters below: the newest backup.
 inline constexpr uint32_t kLatestBackup = 0;
 
-// Backs up `store` into `backup_dir` (created if missing, not its parents)
-// as a new backup numbered one above the newest there. The backup is the
+// Store::Backup(backup_dir) (store.h) backs an open store up into
+// `backup_dir` (created if missing, not its parents) as a new backup
+// numbered one above the newest there. The backup is the
 // store as of one instant during the call: every write that returned
 // before the call is in it, with everything the store held then. It holds
 // the store's table files and its write-ahead log up to that instant, so
 // nothing is flushed for it and writes go on meanwhile; a restore replays
-// the log when the restored store is first opened.
+// the log when the restored store is first opened. (A read-only store, not
+// secondary: as it was when opened.)
 //
-// `store` may be open read-write (a daemon backing up the store it
+// The store may be open read-write (a daemon backing up the store it
 // holds), read-only, or a secondary instance (Options::secondary) of a
 // store another process writes. A secondary instance copies files the
 // writer may delete or replace meanwhile (a flush, a compaction); Backup
@@ -58,10 +60,8 @@ inline constexpr uint32_t kLatestBackup = 0;
 // checksum computed while writing it (the broken backup is removed).
 // Nothing is left behind by a failed call but files a later Backup
 // removes.
-ORDERSTORE_EXPORT Result<BackupInfo> Backup(const Store& store,
-                                            const std::string& backup_dir);
 
-// Backs up the store in directory `path` (see Backup), whether or not
+// Backs up the store in directory `path` (see Store::Backup), whether or not
 // another process has it open for writing: opens it as a secondary
 // instance, which takes no lock and writes nothing into the store's
 // directory. NotFound when there is no store in `path`.

@@ -9,8 +9,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 
 namespace orderstore {
+
+namespace internal {
+class StoreHooks;  // lib/store_hooks.h
+}  // namespace internal
 
 // How the stored order records are compressed (Options::compression).
 // Files keep the codec they were written with, so changing it never makes a
@@ -71,6 +78,33 @@ struct Options {
   // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on
   // disk. The index column families are always compressed with zstd.
   Compression compression = Compression::kLz4;
+
+  // The permission bits of every file the store writes (table files, logs,
+  // the manifest, the lock file, RocksDB's info LOG, Import's temporary
+  // files), set exactly, whatever the process umask. The store's
+  // directories get the same bits plus search (x) wherever read is given.
+  // The default 0600 (directories 0700) lets only the owner read the
+  // orders; 0640 (0750) lets the files' group read them too, on purpose.
+  // A new store created in an existing directory gets the directory mode
+  // on it as well. Existing files keep their modes (see `warning`).
+  // Read and write bits only, with the owner's read and write: anything
+  // else makes Open fail with InvalidArgument.
+  uint32_t file_mode = 0600;
+
+  // Called by Open, at most once per Open, when the store's directory or a
+  // file in it is more open than file_mode allows (for example a store
+  // written with an older release, or copied under another umask), with
+  // one line naming the first such path and its mode, how many more there
+  // are, and the chmod that closes them. The store opens all the same; the
+  // line also goes to RocksDB's info LOG (when the open writes one).
+  // Called on Open's thread before Open returns; must not use the store.
+  // Empty: only the LOG.
+  std::function<void(const std::string& line)> warning;
+
+  // For this library's own tests: the object the store calls at the points
+  // where a test acts between two steps of its work (lib/store_hooks.h).
+  // Null, the default, is what every other user wants.
+  std::shared_ptr<internal::StoreHooks> hooks;
 };
 
 // Settings for one read (Get, GetMany, NewIterator).

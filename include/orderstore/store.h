@@ -6,10 +6,12 @@
 #ifndef ORDERSTORE_STORE_H_
 #define ORDERSTORE_STORE_H_
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orderstore/export.h"
@@ -24,8 +26,10 @@
 namespace orderstore {
 
 namespace internal {
-struct StoreAccess;  // lib/'s way in, for its tests and benchmarks
+struct StoreImpl;  // an open store's state, opaque outside lib/
 }  // namespace internal
+
+struct BackupInfo;  // orderstore/backup.h
 
 // What a create did (Store::Create, WriteBatch::Create).
 enum class CreateOutcome : uint8_t {
@@ -204,20 +208,53 @@ class ORDERSTORE_EXPORT Store {
   // Lifetime: it must be destroyed before this Store.
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) const;
 
+  // Waits until the work the store does in the background is done: the
+  // key filter's build (see Options::key_filter), at Open and again each
+  // time the store outgrows the filter; a failed build is retried until
+  // one succeeds. OK at once when there is none (read-only stores, the
+  // key filter off). IOError naming the store, and the last failed
+  // build's error if any, when it is not done within `timeout`. Reads and
+  // writes never need to wait: they are right meanwhile, only gets of
+  // unknown hashes are slower. For benchmarks and tests that measure or
+  // check the steady state. Thread-safe.
+  Status WaitForBackgroundWork(
+      std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;
+
+  // Sets *value to the property `name` of the open store and returns true;
+  // false (and *value untouched) for a name the store has no value for.
+  // The key filter's (none in read-only stores or with the filter off):
+  //   orderstore.key-filter.ready      "1" once a built filter answers gets,
+  //                                    else "0"
+  //   orderstore.key-filter.builds     builds completed since Open
+  //   orderstore.key-filter.capacity   hashes the answering filter is sized
+  //                                    for (0 until one answers)
+  //   orderstore.key-filter.keys       distinct hashes in it
+  //   orderstore.key-filter.scanned    orders its build read
+  //   orderstore.key-filter.memory-bytes  of every filter held now
+  //   orderstore.key-filter.last-build-seconds  how long the last
+  //                                    completed build took
+  //   orderstore.key-filter.error      why the last build failed; empty
+  //                                    once one succeeded
+  // Numbers are decimal. A snapshot of a changing value. Thread-safe.
+  bool GetProperty(std::string_view name, std::string* value) const;
+
   // The directory this store was opened from.
   const std::string& path() const;
 
-  // The implementation, opaque outside lib/.
-  struct Impl;
+  // Backs this store up into `backup_dir` as a new backup, incrementally,
+  // as of one instant during the call (include orderstore/backup.h, which
+  // describes backups, the errors, and how to restore one). Works on a
+  // read-write, read-only or secondary store; writes go on meanwhile.
+  // Thread-safe; one backup into a given directory at a time.
+  Result<BackupInfo> Backup(const std::string& backup_dir) const;
 
  private:
-  friend struct internal::StoreAccess;
-  explicit Store(std::unique_ptr<Impl> impl);
+  explicit Store(std::unique_ptr<internal::StoreImpl> impl);
   // Write, and with `expected` (a one-op batch) only if the stored record
   // is byte for byte *expected (empty: absent); else Conflict.
   Status Apply(const WriteOptions& options, const WriteBatch& batch,
                const std::string_view* expected, WriteOutcome* outcome);
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<internal::StoreImpl> impl_;
 };
 
 }  // namespace orderstore
