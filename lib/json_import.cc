@@ -614,10 +614,13 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
     } else if (!root.get_array().get(array)) {
       const size_t count = array.size();
       size_t index = 0;
+      result.layout = ParseResult::Layout::kArray;
       for (dom::element element : array) {
         ++index;
         ++result.records;
         Status status = impl_->ReadRecord(element, &result.orders);
+        result.record_numbers.resize(result.orders.size(),
+                                     static_cast<uint32_t>(index));
         if (!status.ok() && !fail(status, std::string(source) + ": element " +
                                               std::to_string(index))) {
           break;
@@ -653,6 +656,8 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
         if (!IsBlank(p, size)) {
           ++result.records;
           Status status = impl_->ParseRecord(p, size, &result.orders);
+          result.record_numbers.resize(result.orders.size(),
+                                       static_cast<uint32_t>(line));
           if (!status.ok() &&
               !fail(status, std::string(source) + ":" + std::to_string(line))) {
             break;
@@ -663,13 +668,28 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
       }
     } else {
       result.records = 1;
+      result.layout = ParseResult::Layout::kSingle;
       Status status = impl_->ParseRecord(start, end - start, &result.orders);
+      result.record_numbers.resize(result.orders.size(), 1);
       if (!status.ok()) fail(status, std::string(source) + ": record 1");
     }
   }
   impl_->Done();
   if (options.progress) options.progress(total, total);
   return result;
+}
+
+std::string ParseResult::Origin(std::string_view source, size_t i) const {
+  const std::string number = std::to_string(record_numbers[i]);
+  switch (layout) {
+    case Layout::kLines:
+      return std::string(source) + ":" + number;
+    case Layout::kArray:
+      return std::string(source) + ": element " + number;
+    case Layout::kSingle:
+      break;
+  }
+  return std::string(source) + ": record " + number;
 }
 
 Result<Order> OrderParser::ParseOne(std::string_view json) {

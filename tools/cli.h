@@ -160,6 +160,8 @@ int Reconcile(const Args& args);
 int Changes(const Args& args);
 int History(const Args& args);
 int TrimChanges(const Args& args);
+int Backup(const Args& args);
+int Restore(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -173,6 +175,8 @@ extern const char kReconcileHelp[];
 extern const char kChangesHelp[];
 extern const char kHistoryHelp[];
 extern const char kTrimChangesHelp[];
+extern const char kBackupHelp[];
+extern const char kRestoreHelp[];
 
 }  // namespace orderstore::tool
 
