@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+#include "bench/floor_db.h"
+#include "bench/sqlite_db.h"
 #include "lib/rocks_options.h"
 
 namespace orderstore::bench {
@@ -31,7 +33,14 @@ struct BigRun {
 };
 
 BigRun& B() {
-  static BigRun* run = new BigRun;  // lives as long as the process
+  static BigRun* run = nullptr;
+  if (run == nullptr) {
+    run = new BigRun;
+    AtTeardown([] {
+      delete run;
+      run = nullptr;
+    });
+  }
   return *run;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
 #include "orderstore/options.h"
 #include "orderstore/store.h"
 

@@ -18,6 +18,7 @@
 
 #include "bench/big_store.h"
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
 #include "bench/read_loops.h"
 #include "lib/record.h"
 #include "lib/record_layout.h"

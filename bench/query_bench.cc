@@ -9,6 +9,7 @@
 
 #include "bench/dataset.h"
 #include "bench/read_loops.h"
+#include "bench/sqlite_db.h"
 #include "orderstore/query.h"
 #include "orderstore/reconcile.h"
 #include "orderstore/store.h"

@@ -171,7 +171,9 @@ void StoreDayWindows(benchmark::State& state, const Store& store) {
     auto it = store.QueryCreated({}, query);
     if (!it.ok()) Die(it.status().ToString());
     for (; (*it)->Valid(); (*it)->Next()) {
-      sum += Answer((*it)->view());
+      Result<OrderView> order = (*it)->view();
+      if (!order.ok()) Die(order.status().ToString());
+      sum += Answer(*order);
       ++orders;
     }
     if (!(*it)->status().ok()) Die((*it)->status().ToString());

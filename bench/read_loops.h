@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
 #include "orderstore/store.h"
 
 namespace orderstore::bench {

@@ -30,7 +30,8 @@ RecordLayout DefaultRecordLayout(const Options& options) {
   // return one ~420-byte record: 4 KiB blocks cost a quarter of 16 KiB's
   // decompression, and the dictionary (records share most of their field
   // names, regions and resource types) keeps them as small on disk as
-  // 16 KiB blocks without one (docs/big-stores.md has the measurements).
+  // 16 KiB blocks without one (docs/benchmarks.md, "Stores bigger than
+  // their caches", has the measurements).
   RecordLayout layout;
   layout.compression = ToRocks(options.compression);
   switch (options.compression) {
