@@ -142,6 +142,7 @@ int Reconcile(const Args& args);
 int Changes(const Args& args);
 int History(const Args& args);
 int TrimChanges(const Args& args);
+int Ship(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -155,6 +156,7 @@ extern const char kReconcileHelp[];
 extern const char kChangesHelp[];
 extern const char kHistoryHelp[];
 extern const char kTrimChangesHelp[];
+extern const char kShipHelp[];
 
 }  // namespace orderstore::tool
 

@@ -48,6 +48,8 @@ constexpr Command kCommands[] = {
      kHistoryHelp, History},
     {"trim-changes", "remove old changes from the feed", kTrimChangesHelp,
      TrimChanges},
+    {"ship", "send the change feed into ClickHouse (a fleet's tables)",
+     kShipHelp, Ship},
 };
 
 void PrintUsage(std::FILE* out) {
