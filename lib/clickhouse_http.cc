@@ -47,13 +47,15 @@ std::string FirstLine(std::string_view text) {
 }  // namespace
 
 Result<std::string> ClickHousePost(const ShipOptions& options,
-                                   std::string_view query, std::string body) {
+                                   std::string_view query, std::string body,
+                                   std::string_view database) {
   const std::string where =
       "ClickHouse at " + options.host + ":" + std::to_string(options.port) + ": ";
   net::io_context io;
   beast::tcp_stream stream(io);
-  http::request<http::string_body> request{
-      http::verb::post, "/?query=" + UrlEncode(query), 11};
+  std::string target = "/?query=" + UrlEncode(query);
+  if (!database.empty()) target += "&database=" + UrlEncode(database);
+  http::request<http::string_body> request{http::verb::post, target, 11};
   request.set(http::field::host, options.host);
   request.set(http::field::content_type, "text/plain; charset=utf-8");
   if (!options.user.empty()) {

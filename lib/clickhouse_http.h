@@ -11,7 +11,8 @@
 
 namespace orderstore::internal {
 
-// POSTs `body` to http://options.host:options.port/?query=<query> with the
+// POSTs `body` to http://options.host:options.port/?query=<query> (and
+// &database=<database> when not empty) with the
 // options' credentials as X-ClickHouse-User / X-ClickHouse-Key, and returns
 // the answer's body when ClickHouse says 200. Anything else is IOError, one
 // line: "ClickHouse at HOST:PORT: " + what failed (connect, timed out after
@@ -19,7 +20,8 @@ namespace orderstore::internal {
 // ClickHouse's message). Never names the credentials.
 Result<std::string> ClickHousePost(const ShipOptions& options,
                                    std::string_view query,
-                                   std::string body);
+                                   std::string body,
+                                   std::string_view database = "");
 
 }  // namespace orderstore::internal
 
