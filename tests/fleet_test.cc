@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "orderstore/json_export.h"
 #include "orderstore/json_import.h"
 #include "orderstore/lifecycle.h"
+#include "orderstore/reconcile.h"
 #include "orderstore/ship.h"
 #include "orderstore/store.h"
 #include "tests/clickhouse_server.h"
@@ -358,6 +360,299 @@ TEST_F(ShipTest, FailuresAreOneLineAndLeaveTheCursor) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   count = server->Query("SELECT count() FROM s1.orders");
   EXPECT_EQ(*count, "50\n");
+}
+
+
+// ------------------------------------------------------------- the fleet
+
+// Breaks rule number `rule` of ReconcileRules() in `o` (so that the fleet's
+// reconcile has something of every kind to find).
+// Amounts stay in cents, as billing amounts are, so that the totals
+// query's Decimal conversion holds them (docs/fleet.md, Money).
+double Cents(double x) { return std::round(x * 100) / 100; }
+
+void BreakRule(int rule, Order* o) {
+  const Timestamp before = [&] {
+    Timestamp t = o->create_time;
+    t.unix_seconds -= 3600;
+    t.nanos = 250000000;
+    return t;
+  }();
+  switch (rule) {
+    case 0: o->fee = Cents(o->fee + 1.25); break;
+    case 1: o->c_fee = Cents(o->fee + 0.5); break;
+    case 2:
+      o->status = OrderStatus::kComplete;
+      o->items.back().status = ItemStatus::kFailed;
+      break;
+    case 3:
+      o->status = OrderStatus::kCanceled;
+      o->pay_time = before;
+      break;
+    case 4:
+      o->status = OrderStatus::kRefund;
+      o->items.front().status = ItemStatus::kSuccess;
+      break;
+    case 5: o->pay_time = before; break;
+    case 6: o->expire_time = before; break;
+    case 7: {
+      OrderItem& item = o->items.front();
+      if (!item.life_start_time.is_set()) item.life_start_time = o->create_time;
+      item.life_expire_time = item.life_start_time;
+      item.life_expire_time.unix_seconds -= 86400;
+      item.life_expire_time.nanos = 5000;
+      break;
+    }
+  }
+}
+
+// One shard of the fleet: a store, open for writing in this process (the
+// daemon), and `orderstore ship --follow` beside it.
+struct Shard {
+  std::string db, table, err;
+  std::unique_ptr<Store> store;
+  pid_t shipper = -1;
+  std::vector<OrderHash> hashes;  // what was generated into it
+  uint64_t round = 0;
+
+  void StartShipper(const ClickHouseServer& server) {
+    shipper = Spawn({"--db", db, "ship", "--to", server.url(), "--table", table,
+                     "--follow", "--batch", "150"},
+                    err);
+  }
+
+  // Status updates, replacements (some breaking a rule) and deletes of a
+  // few orders, in one batch or one UpdateStatus each.
+  void Change(size_t count) {
+    WriteBatch batch;
+    WriteOptions write;
+    write.actor = "fleet_test";
+    for (size_t k = 0; k < count; ++k) {
+      const OrderHash hash = hashes[(round * 7919 + k * 104729) % hashes.size()];
+      Result<PinnedOrder> got = store->Get(ReadOptions(), hash);
+      if (!got.ok()) continue;  // deleted earlier
+      Order o = got->view().ToOwned();
+      switch ((round + k) % 5) {
+        case 0: {  // a status update the lifecycle allows, if any
+          StatusUpdate update;
+          update.order_status = o.status == OrderStatus::kNew ? OrderStatus::kPaid
+                                                              : OrderStatus::kRefund;
+          (void)store->UpdateStatus(write, got->view(), update);
+          break;
+        }
+        case 1:
+        case 2:
+          if (o.items.empty()) break;
+          BreakRule(static_cast<int>((round + k) % 8), &o);
+          EXPECT_OK(batch.Put(o));
+          break;
+        case 3:
+          o.fee = Cents(o.fee + 0.01);
+          o.c_fee = std::min(o.c_fee, o.fee);
+          EXPECT_OK(batch.Put(o));
+          break;
+        case 4:
+          batch.Delete(hash);
+          break;
+      }
+    }
+    if (batch.size() > 0) EXPECT_OK(store->Write(write, batch));
+    ++round;
+  }
+};
+
+TEST_F(ShipTest, FleetOfTwoStoresEqualsTheirDumpsAndReconcile) {
+  ORDERSTORE_START_CLICKHOUSE(server, dir_.string());
+  ASSERT_OK(server->CreateFleetTables());
+  Shard shards[2];
+  for (int i = 0; i < 2; ++i) {
+    Shard& s = shards[i];
+    s.db = Path("store" + std::to_string(i));
+    s.table = "s" + std::to_string(i + 1) + ".orders";
+    s.err = Path("ship" + std::to_string(i) + ".err");
+    ToolRun generated =
+        RunTool({"generate", "--count", "4000", "--seed", std::to_string(31 + i)});
+    ASSERT_EQ(generated.exit_code, 0);
+    ASSERT_EQ(RunTool({"--db", s.db, "import", "-"}, generated.out).exit_code, 0);
+    OrderParser parser;
+    for (const std::string& line : Lines(generated.out)) {
+      s.hashes.push_back(parser.ParseOne(line)->hash);
+    }
+    auto store = Store::Open(Options(), s.db);
+    ASSERT_OK(store);
+    s.store = std::move(*store);
+    s.StartShipper(*server);
+  }
+  for (int r = 0; r < 5; ++r) {
+    for (Shard& s : shards) s.Change(120);
+    std::this_thread::sleep_for(100ms);
+  }
+
+  // A burst on shard 0, its shipper killed while ClickHouse holds part of
+  // it: strictly after the burst's first change, before its last.
+  Shard& a = shards[0];
+  ShipOptions a_options = server->Destination(a.table);
+  a_options.shard = *StoreShardName(*a.store);
+  const uint64_t burst_start = a.store->ChangeFeed().latest;
+  for (int r = 0; r < 10; ++r) a.Change(300);
+  const uint64_t burst_end = a.store->ChangeFeed().latest;
+  uint64_t high = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Result<uint64_t> h = ShippedCursor(a_options);
+    high = h.ok() ? *h : 0;
+    if (high > burst_start + 150) break;
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_EQ(Stop(a.shipper, SIGKILL), 128 + SIGKILL);
+  EXPECT_GT(high, burst_start) << "the shipper had not started on the burst";
+  EXPECT_LT(high, burst_end) << "the shipper had finished the burst before the kill";
+  a.StartShipper(*server);
+
+  for (int r = 0; r < 5; ++r) {
+    for (Shard& s : shards) s.Change(120);
+    std::this_thread::sleep_for(100ms);
+  }
+  // Every change committed, ClickHouse holds every change.
+  for (Shard& s : shards) {
+    ShipOptions options = server->Destination(s.table);
+    options.shard = *StoreShardName(*s.store);
+    const uint64_t latest = s.store->ChangeFeed().latest;
+    uint64_t shipped = 0;
+    for (int i = 0; i < 300 && shipped < latest; ++i) {
+      std::this_thread::sleep_for(100ms);
+      Result<uint64_t> h = ShippedCursor(options);
+      shipped = h.ok() ? *h : 0;
+    }
+    EXPECT_EQ(shipped, latest) << Slurp(s.err);
+    EXPECT_EQ(Stop(s.shipper, SIGTERM), 0) << Slurp(s.err);
+    s.store.reset();
+  }
+
+  // SELECT ... FINAL over the Distributed table is the union of the dumps.
+  std::vector<std::string> dumps, findings, window, totals_input;
+  const auto queries = DocQueries();
+  for (Shard& s : shards) {
+    ToolRun dump = RunTool({"--db", s.db, "dump"});
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    for (std::string& line : Lines(dump.out)) dumps.push_back(line);
+    ToolRun reconcile = RunTool({"--db", s.db, "reconcile"});
+    ASSERT_EQ(reconcile.exit_code, 5) << reconcile.err;
+    for (std::string& line : Lines(reconcile.out)) findings.push_back(line);
+    ToolRun list = RunTool({"--db", s.db, "list", "--created-after", "2020-10-01T00:00:00Z",
+                            "--created-before", "2020-11-01T00:00:00Z", "--status", "paid",
+                            "--status", "complete"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    for (std::string& line : Lines(list.out)) window.push_back(line);
+  }
+  const std::vector<std::string> fleet = FleetDump(*server);
+  EXPECT_GT(dumps.size(), 7000u);
+  EXPECT_EQ(fleet.size(), dumps.size());
+  EXPECT_TRUE(Sorted(fleet) == Sorted(dumps)) << "the fleet's orders differ from the dumps";
+
+  // Every rule's query of docs/fleet.md finds what the stores find, detail
+  // text included; the one-scan query the same (order, rule) pairs.
+  std::vector<std::string> fleet_findings;
+  std::set<std::string> rules_found;
+  for (const ReconcileRule& rule : ReconcileRules()) {
+    ASSERT_TRUE(queries.count(std::string(rule.name))) << rule.name;
+    Result<std::string> rows = server->Query(
+        queries.at(std::string(rule.name)) + " FORMAT JSONEachRow", "", "s1");
+    ASSERT_OK(rows);
+    for (std::string& line : FindingLines(*rows)) {
+      fleet_findings.push_back(line);
+      rules_found.insert(std::string(rule.name));
+    }
+  }
+  EXPECT_EQ(rules_found.size(), ReconcileRules().size()) << "a rule found nothing";
+  EXPECT_EQ(fleet_findings.size(), findings.size());
+  EXPECT_TRUE(Sorted(fleet_findings) == Sorted(findings)) << "the findings differ";
+  Result<std::string> pairs =
+      server->Query(queries.at("reconcile") + " FORMAT TabSeparated", "", "s1");
+  ASSERT_OK(pairs);
+  std::vector<std::string> want_pairs;
+  simdjson::dom::parser json;
+  for (const std::string& line : findings) {
+    simdjson::dom::element f = json.parse(line).value();
+    want_pairs.push_back(std::string(f["order"].get_string().value()) + "\t" +
+                         std::string(f["rule"].get_string().value()));
+  }
+  EXPECT_TRUE(Lines(*pairs) == Sorted(want_pairs)) << "the one-scan reconcile differs";
+
+  // The created-time window with statuses: the stores' `list`.
+  Result<std::string> rows = server->Query(queries.at("window") + " FORMAT TabSeparated", "", "s1");
+  ASSERT_OK(rows);
+  std::vector<std::string> want_window;
+  OrderParser parser;
+  for (const std::string& line : window) {
+    Result<Order> o = parser.ParseOne(line);
+    ASSERT_OK(o);
+    want_window.push_back(o->hash.ToHex() + "\t" + FormatTimestamp(o->create_time) + "\t" +
+                          std::string(ToString(o->status)));
+  }
+  EXPECT_FALSE(want_window.empty());
+  EXPECT_TRUE(Sorted(Lines(*rows)) == Sorted(want_window)) << *rows;
+
+  // Totals per status, to the unit of 10^-8: the dumps' amounts added up.
+  std::map<std::string, std::tuple<size_t, __int128, __int128>> want_totals;
+  std::map<std::string, Order> by_hash;
+  for (const std::string& line : dumps) {
+    Result<Order> o = parser.ParseOne(line);
+    ASSERT_OK(o);
+    auto& [count, fee, c_fee] = want_totals[std::string(ToString(o->status))];
+    ++count;
+    fee += Units(AmountText(o->fee));
+    c_fee += Units(AmountText(o->c_fee));
+    by_hash[o->hash.ToHex()] = *o;
+  }
+  rows = server->Query(queries.at("totals") + " FORMAT TabSeparated", "", "s1");
+  ASSERT_OK(rows);
+  size_t statuses = 0;
+  for (const std::string& line : Lines(*rows)) {
+    std::vector<std::string> f;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, '\t');) f.push_back(cell);
+    ASSERT_EQ(f.size(), 4u) << line;
+    ASSERT_TRUE(want_totals.count(f[0])) << line;
+    const auto& [count, fee, c_fee] = want_totals[f[0]];
+    EXPECT_EQ(std::stoul(f[1]), count) << line;
+    EXPECT_TRUE(Units(f[2]) == fee && Units(f[3]) == c_fee) << line;
+    ++statuses;
+  }
+  EXPECT_EQ(statuses, want_totals.size());
+
+  // One order's detail, from anywhere: the order `orderstore get` gives,
+  // times rebuilt as strings by the documented expression.
+  for (const std::string& hash : {by_hash.begin()->first, by_hash.rbegin()->first}) {
+    std::string sql = queries.at("detail");
+    sql.replace(sql.find("602892b7b500000eed4190e932000000"), 32, hash);
+    rows = server->Query(sql + " FORMAT JSONEachRow", "", "s1");
+    ASSERT_OK(rows);
+    ASSERT_EQ(Lines(*rows).size(), 1u) << *rows;
+    simdjson::dom::element r = json.parse(Lines(*rows)[0]).value();
+    Order o;
+    o.hash = *OrderHash::Parse(r["order"].get_string().value());
+    o.fee = r["fee"].get_double().value();
+    o.c_fee = r["c_fee"].get_double().value();
+    o.create_time = Time(r["create_time"].get_string().value());
+    o.pay_time = Time(r["pay_time"].get_string().value());
+    o.cancel_time = Time(r["cancel_time"].get_string().value());
+    o.expire_time = Time(r["expire_time"].get_string().value());
+    o.status = *ParseOrderStatus(r["status"].get_string().value());
+    auto column = [&](const std::string& n) { return r["items." + n].get_array().value(); };
+    for (size_t i = 0; i < column("order_type").size(); ++i) {
+      OrderItem item;
+      item.order_type = column("order_type").at(i).get_string().value();
+      item.resource_type = column("resource_type").at(i).get_string().value();
+      item.resource_id = column("resource_id").at(i).get_string().value();
+      item.region = column("region").at(i).get_string().value();
+      item.price = column("price").at(i).get_double().value();
+      item.status = *ParseItemStatus(column("status").at(i).get_string().value());
+      item.life_start_time = Time(column("life_start_time").at(i).get_string().value());
+      item.life_expire_time = Time(column("life_expire_time").at(i).get_string().value());
+      o.items.push_back(item);
+    }
+    EXPECT_TRUE(o == by_hash[hash]) << hash << ": " << Lines(*rows)[0];
+  }
 }
 
 }  // namespace
