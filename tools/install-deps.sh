@@ -9,6 +9,7 @@ packages=(
   libboost-date-time-dev libboost-dev libsimdjson-dev
   googletest libgtest-dev libbenchmark-dev
   doxygen
+  clickhouse-server clickhouse-client
 )
 # Extra packages named on the command line (e.g. the benchmarks' baselines).
 packages+=("$@")
