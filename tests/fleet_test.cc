@@ -360,6 +360,22 @@ TEST_F(ShipTest, FailuresAreOneLineAndLeaveTheCursor) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   count = server->Query("SELECT count() FROM s1.orders");
   EXPECT_EQ(*count, "50\n");
+
+  // A follower started while no process writes the store still sees a
+  // writer that starts later (each import is one).
+  follower = Spawn({"--db", Path("db"), "ship", "--to", server->url(), "--table",
+                    "s1.orders", "--follow"},
+                   err);
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(RunTool({"--db", Path("db"), "import", "-"},
+                    RunTool({"generate", "--count", "20", "--seed", "9"}).out).exit_code, 0);
+  for (int i = 0; i < 200 && *count != "70\n"; ++i) {
+    std::this_thread::sleep_for(100ms);
+    count = server->Query("SELECT count() FROM s1.orders");
+    ASSERT_OK(count);
+  }
+  EXPECT_EQ(*count, "70\n") << Slurp(err);
+  EXPECT_EQ(Stop(follower, SIGTERM), 0) << Slurp(err);
 }
 
 

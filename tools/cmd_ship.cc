@@ -122,8 +122,28 @@ int Ship(const Args& args) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 
-  OpenedStore opened = OpenForReading(args.db, "ship", verbose);
-  if (!opened.store) return opened.exit_code;
+  // Following, the store is always a secondary instance: a read-only one
+  // never sees a later write, and the writer may start (or restart, as
+  // each `orderstore import` does) after the shipper.
+  OpenedStore opened;
+  if (follow) {
+    Options open_options;
+    open_options.read_only = true;
+    open_options.secondary = true;
+    Result<std::unique_ptr<Store>> secondary = Store::Open(open_options, args.db);
+    if (!secondary.ok()) {
+      PrintError("ship", secondary.status().message());
+      return kExitStoreError;
+    }
+    opened.store = std::move(*secondary);
+    if (verbose) {
+      std::fprintf(stderr, "orderstore: ship: following store %s as a RocksDB "
+                           "secondary instance\n", args.db.c_str());
+    }
+  } else {
+    opened = OpenForReading(args.db, "ship", verbose);
+    if (!opened.store) return opened.exit_code;
+  }
   const Store& store = *opened.store;
   if (flags.Has("--shard")) {
     options.shard = *flags.Value("--shard");
