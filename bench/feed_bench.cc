@@ -19,7 +19,9 @@
 //   orderstore_bench --orders N --benchmark_filter=BM_Feed
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "bench/dataset.h"
@@ -42,13 +44,13 @@ std::unique_ptr<Store> OpenFresh(const std::string& name, bool feed) {
 }
 
 const std::vector<Order>& Dataset() {
-  static const std::vector<Order>* orders = [] {
+  static const std::vector<Order>* dataset = [] {
     auto* all = new std::vector<Order>();
     all->reserve(orders());
     for (uint64_t i = 0; i < orders(); ++i) all->push_back(GenerateOrder(kSeed, i));
     return all;
   }();
-  return *orders;
+  return *dataset;
 }
 
 void Check(const Status& s) {

@@ -159,6 +159,12 @@ ChangeNote NoteChange(const OrderHash& hash, std::string_view old_record,
   return note;
 }
 
+void MarkStatusChanges(std::vector<ChangeNote>& notes) {
+  for (ChangeNote& note : notes) {
+    if (note.kind == HistoryKind::kReplaced) note.kind = HistoryKind::kStatusChanged;
+  }
+}
+
 void AppendSeqKey(uint64_t seq, std::string* out) {
   char bytes[8];
   PutBigEndian(seq, bytes);

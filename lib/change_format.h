@@ -17,10 +17,10 @@
 //          time_micros (varint, 7 bits a byte)
 //          [actor_size(1) actor reason_size(1) reason]  (only when either
 //          is given)
-// 14 bytes a value without actor and reason: the order of keys puts an
-// order's entries side by side, so RocksDB's prefix compression stores
-// the second and later keys in ~9 bytes, and the history of an order
-// written three times costs ~40 bytes before block compression.
+// 11 bytes a value without actor and reason. The key order puts an
+// order's entries side by side, so RocksDB's key prefix compression stores
+// the second and later keys in about 9 bytes (docs/changes.md, Cost, has
+// the bytes per order on disk).
 //
 // The default column family holds one key of the feed's, "changes.oldest":
 // the smallest sequence number the feed may still hold (8 bytes,
@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "orderstore/changes.h"
 #include "orderstore/order.h"
@@ -62,6 +63,10 @@ struct ChangeNote {
 // deleted). REQUIRES: they differ; `record` verifies.
 ChangeNote NoteChange(const OrderHash& hash, std::string_view old_record,
                       const std::string* record);
+
+// Marks the notes of a compare-and-set write (Store::UpdateStatus) as the
+// status change it checked.
+void MarkStatusChanges(std::vector<ChangeNote>& notes);
 
 // The FieldGroup bits in which `a` and `b` differ.
 uint8_t ChangedGroups(OrderView a, OrderView b);

@@ -9,7 +9,7 @@
 // feed lists exactly what is stored, numbered 1, 2, 3... in write order,
 // every acknowledged order among them.
 // ORDERSTORE_CRASH_KILLS sets the number of kills (default 30; the long
-// form in the README uses 1000).
+// form in docs/reliability.md uses 1000).
 //
 // KilledImportIsAllOrNothing: `orderstore import` of a large file, killed
 // part-way at several moments: the file's orders are all in the store or

@@ -208,7 +208,11 @@ class KeyFilterStoreTest : public testing::TempDirTest {
     return hashes;
   }
 
-  WriteOptions write_{.sync = false};
+  WriteOptions write_ = [] {
+    WriteOptions unsynced;
+    unsynced.sync = false;
+    return unsynced;
+  }();
 };
 
 TEST_F(KeyFilterStoreTest, RulesOutUnknownHashesOnceBuilt) {

@@ -141,6 +141,7 @@ resume where this run stopped.
                 interrupted (Ctrl-C); also while another process has the
                 store open for writing (seen within about a second)
   --format F    json (default) or table
+  --verbose     say on stderr how the store was opened
 )" ORDERSTORE_FEED_DB_FLAG R"(
 Exit: 0 printed, 2 usage error, 4 store error, or changes after SEQ were
 already trimmed (the error names the oldest change kept).
@@ -243,6 +244,7 @@ As JSON Lines:
   {"order":"<hash>","seq":7,"at":"2026-12-06T10:00:00.123Z","op":"status","from":"new","to":"paid","changed":["status"],"actor":"billing-7"}
 
   --format F    json (default) or table
+  --verbose     say on stderr how the store was opened
 )" ORDERSTORE_FEED_DB_FLAG R"(
 Exit: 0 printed, 1 some order has no history, 2 usage error, 3 a malformed
 hash, 4 store error.
@@ -339,6 +341,9 @@ history are untouched. A consumer whose cursor falls in the removed range
 gets an error naming the oldest change kept. Prints "oldest kept: N". The
 store keeps Options::change_retention (7 days) by itself; this trims
 earlier. Opens the store for writing (its writer must not be running).
+
+  --before SEQ           remove the changes numbered below SEQ
+  --older-than DURATION  remove the changes committed more than DURATION ago
 )" ORDERSTORE_FEED_DB_FLAG R"(
 Exit: 0 trimmed, 2 usage error, 4 store error (or locked).
 )";

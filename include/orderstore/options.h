@@ -62,8 +62,8 @@ struct Options {
   // found. Memory: ~2.5 bytes per stored order (2.4 MiB per million), up
   // to ~5 while it is rebuilt after the store has grown past twice its
   // size at the last build. Open is not delayed: a background thread reads
-  // every key once (per million orders: 0.9 s on a quiet 2-core machine,
-  // 9.7 s on a busy one), and gets go to RocksDB as before until it is done.
+  // every key once (about a second per million orders on an idle core), and
+  // gets go to RocksDB as before until it is done.
   // Used by read-write opens only (a read-only open could not see the
   // writer's new orders in it).
   bool key_filter = true;
@@ -76,9 +76,10 @@ struct Options {
 
   // How long the change feed keeps each change (include/orderstore/
   // changes.h, docs/changes.md): a week, so that a consumer that stops
-  // on a Friday evening resumes on Monday morning with nothing lost, for
-  // about a third of the orders' own bytes for a store whose orders change
-  // three times in their life. Changes older than this are trimmed at Open
+  // on a Friday evening resumes on Monday morning with nothing lost. Each
+  // change holds the order's whole record: a week in which every order
+  // changed three times costs about three times the orders' own bytes
+  // (docs/changes.md, Cost). Changes older than this are trimmed at Open
   // and then about once a minute while writes go on. Zero turns the feed
   // off: no change is kept (those kept before are trimmed at Open), and
   // the order history is still written. Only read-write opens trim.
