@@ -66,9 +66,9 @@ another process has the store open for writing.
                       line); otherwise $CLICKHOUSE_USER and
                       $CLICKHOUSE_PASSWORD when set; never on the command line
   --timeout MS        how long one request may take (default 30000)
-  --print-schema      print the tables' DDL (for clickhouse-client
-                      --multiquery) and exit: the local ReplacingMergeTree
-                      table T and the Distributed table T_all
+  --print-schema      print the tables' DDL and exit: the local
+                      ReplacingMergeTree table T and the Distributed table
+                      T_all (feed it to clickhouse-client's multi-query mode)
   --cluster C         with --print-schema: the cluster of T_all (default fleet)
   --verbose           say how the store was opened and each batch shipped
   --db DIR            the store (default: $ORDERSTORE_DB, else ./orderstore.db)
