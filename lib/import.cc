@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "lib/order_diff.h"
 #include "lib/store_impl.h"
 #include "lib/write_plan.h"
 #include "orderstore/store.h"
@@ -73,7 +74,7 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-Status Store::Import(const WriteBatch& batch) {
+Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -85,6 +86,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
 
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a

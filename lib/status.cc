@@ -18,6 +18,8 @@ std::string_view CodeName(Status::Code code) {
       return "Conflict";
     case Status::Code::kOutOfRange:
       return "OutOfRange";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
   }
   return "Unknown";
 }

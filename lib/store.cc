@@ -20,6 +20,7 @@
 #include "lib/import.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
+#include "lib/order_diff.h"
 #include "lib/pinned_order.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
@@ -59,7 +60,7 @@ constexpr char kOrdersFamily[] = "orders";
 // as a write group's leader copying the other writers' batches, would
 // otherwise show only as its caller's line. RocksDbWrite stays out of line
 // so that its caller, CommitToRocksDb, is the frame in those reports that
-// tools/tsan.supp matches.
+// scripts/tsan.supp matches.
 [[gnu::noinline]] rocksdb::Status RocksDbWrite(
     rocksdb::DB* db, const rocksdb::WriteOptions& options,
     rocksdb::WriteBatch* batch) {
@@ -386,12 +387,24 @@ Status Store::Delete(const WriteOptions& options, const OrderHash& hash) {
   return Write(options, batch);
 }
 
-Status Store::Write(const WriteOptions& options, const WriteBatch& batch) {
-  return Apply(options, batch, nullptr);
+Status Store::Write(const WriteOptions& options, const WriteBatch& batch,
+                    WriteOutcome* outcome) {
+  return Apply(options, batch, nullptr, outcome);
+}
+
+Result<CreateOutcome> Store::Create(const WriteOptions& options,
+                                    const Order& order) {
+  WriteBatch batch;
+  Status s = batch.Create(order);
+  if (!s.ok()) return s;
+  WriteOutcome outcome;
+  s = Write(options, batch, &outcome);
+  if (!s.ok()) return s;
+  return outcome.created == 1 ? CreateOutcome::kCreated : CreateOutcome::kExists;
 }
 
 Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
-                    const std::string_view* expected) {
+                    const std::string_view* expected, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -408,6 +421,8 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
   for (size_t slot = 0; slot < kFamilySlots; ++slot) SortChanges(&(*changes)[slot]);
   // A compare-and-set write is UpdateStatus's: the history says so.
   if (expected != nullptr) internal::MarkStatusChanges(changes->notes);
@@ -444,7 +459,7 @@ Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
   // Compare-and-set: Apply compares the stored record with the one read,
   // under the order's stripe lock, which it holds until the write lands.
   const std::string_view expected = as_read.record();
-  return Apply(options, batch, &expected);
+  return Apply(options, batch, &expected, nullptr);
 }
 
 std::shared_ptr<const Snapshot> Store::GetSnapshot() const {

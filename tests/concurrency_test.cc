@@ -13,7 +13,7 @@
 // with no gap, no duplicate and no reordering, and each writer's
 // acknowledged changes in the order it made them.
 //
-// Both are also built with ThreadSanitizer by tools/sanitize.sh.
+// Both are also built with ThreadSanitizer by scripts/sanitize.sh.
 //
 // ORDERSTORE_CONCURRENCY_SECONDS sets how long the threads run at least
 // (default 3); they go on until the minimum work is done.

@@ -44,26 +44,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Starts `argv[0]` with `argv`, stdin from /dev/null and stdout and stderr
-// appended to `output`. Returns the child's pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& output) {
-  pid_t child = fork();
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
-
 // SIGKILLs `child` (if still running) and reaps it. Returns true when the
 // kill ended it, false when it had already exited by itself.
 bool KillAndReap(pid_t child, int* exit_status) {
@@ -133,7 +113,7 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     const uint64_t first = next_first;
     const size_t logged_before = ReadLog(log, seed).size();
     const off_t log_size_before = FileSize(log);
-    pid_t child = Spawn(
+    pid_t child = testing::Spawn(
         {CRASH_WRITER, db, log, std::to_string(seed), std::to_string(first)},
         output);
     ASSERT_GT(child, 0);
@@ -278,7 +258,7 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
 
   // How long a whole import takes here, to spread the kills over it.
   auto run_import = [&](const std::string& db) {
-    return Spawn({ORDERSTORE_TOOL, "--db", db, "import", file},
+    return testing::Spawn({ORDERSTORE_TOOL, "--db", db, "import", file},
                  Path("import.out"));
   };
   const auto started = Clock::now();
