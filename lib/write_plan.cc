@@ -45,6 +45,7 @@ namespace {
 void AddChanges(const OrderHash& hash, std::string_view old_record,
                 const std::string* record, FamilyChanges* changes) {
   if (record != nullptr ? old_record == *record : old_record.empty()) return;
+  changes->notes.push_back(NoteChange(hash, old_record, record));
   std::vector<internal::IndexEntry> old_entries, new_entries;
   // A damaged old record derives nothing: it is being replaced, and
   // queries skip entries whose order does not derive them. (An absent one

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/change_format.h"
 #include "lib/index.h"
 #include "lib/store_impl.h"
 #include "lib/write_batch_rep.h"
@@ -87,6 +88,8 @@ rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot);
 struct FamilyChanges {
   std::array<std::vector<KeyChange>, kFamilySlots> slots;
   KeyArena keys;  // every slot's keys
+  // What the change feed and the history record: one per order changed.
+  std::vector<ChangeNote> notes;
   WriteOutcome creates;  // what the batch's creates found (none written
                          // but those that found their order absent)
   std::vector<KeyChange>& operator[](size_t slot) { return slots[slot]; }

@@ -5,13 +5,15 @@
 // its own fsync'd log; we SIGKILL it at random moments, reopen the store
 // after each kill and check every logged order is present and
 // byte-identical, every stored record verifies and is one the writer wrote,
-// and each atomic batch is all there or not at all.
+// and each atomic batch is all there or not at all; and that the change
+// feed lists exactly what is stored, numbered 1, 2, 3... in write order,
+// every acknowledged order among them.
 // ORDERSTORE_CRASH_KILLS sets the number of kills (default 30; the long
 // form in docs/reliability.md uses 1000).
 //
 // KilledImportIsAllOrNothing: `orderstore import` of a large file, killed
 // part-way at several moments: the file's orders are all in the store or
-// none.
+// none, and so are their changes in the feed.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -188,6 +190,37 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
       b += size;
     }
     EXPECT_GE(stored, std::set<uint64_t>(logged.begin(), logged.end()).size());
+    // The feed lists exactly the stored orders, each once (a write of
+    // bytes already stored records nothing), numbered without a gap, in
+    // write order (a batch's changes go in hash order: within 8).
+    {
+      Result<std::unique_ptr<ChangeIterator>> changes =
+          (*store)->ChangesAfter(ReadOptions(), 0);
+      ASSERT_OK(changes);
+      std::vector<bool> in_feed(indexed, false);
+      uint64_t seq = 0, highest_index = 0;
+      size_t listed = 0;
+      for (; (*changes)->Valid(); (*changes)->Next()) {
+        Result<ChangeView> change = (*changes)->change();
+        ASSERT_OK(change);
+        ASSERT_EQ(change->seq(), ++seq);
+        ASSERT_EQ(change->op(), ChangeOp::kPut);
+        EXPECT_EQ(change->actor(), "crash-writer");
+        auto found = index_of.find(std::string(change->hash().AsKey()));
+        ASSERT_NE(found, index_of.end());
+        ASSERT_TRUE(present[found->second]) << "a change of an order not stored";
+        ASSERT_FALSE(in_feed[found->second]) << "order listed twice";
+        ASSERT_EQ(change->order().record(),
+                  internal::EncodeRecord(GenerateOrder(seed, found->second)));
+        ASSERT_GE(found->second + 8, highest_index) << "change " << seq;
+        highest_index = std::max(highest_index, found->second);
+        in_feed[found->second] = true;
+        ++listed;
+      }
+      ASSERT_OK((*changes)->status());
+      EXPECT_EQ(listed, stored);
+      for (uint64_t i : logged) ASSERT_TRUE(in_feed[i]) << "acknowledged " << i;
+    }
     store->reset();
     // And `orderstore verify` finds nothing.
     testing::ToolRun verify = testing::RunTool({"--db", db, "verify"});
@@ -269,6 +302,25 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
     ASSERT_TRUE(there == 0 || there == kOrders)
         << "kill " << k << " after " << delay.count() << " us: " << there
         << " of " << kOrders << " orders";
+    // And the feed has their changes, all or none, numbered 1...
+    {
+      Result<std::unique_ptr<ChangeIterator>> changes =
+          (*store)->ChangesAfter(ReadOptions(), 0);
+      ASSERT_OK(changes);
+      uint64_t seq = 0;
+      for (; (*changes)->Valid(); (*changes)->Next()) {
+        Result<ChangeView> change = (*changes)->change();
+        ASSERT_OK(change);
+        ASSERT_EQ(change->seq(), ++seq);
+      }
+      ASSERT_OK((*changes)->status());
+      ASSERT_EQ(seq, there) << "kill " << k;
+      size_t problems = 0;
+      ASSERT_OK((*store)->CheckChanges([&](const Status& problem) {
+        ADD_FAILURE() << problem.ToString();
+        ++problems;
+      }));
+    }
     (there == 0 ? saw_none : saw_all)++;
     if (there == kOrders) {
       Order last = GenerateOrder(kSeed, kOrders - 1);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orderstore/changes.h"
 #include "orderstore/export.h"
 #include "orderstore/iterator.h"
 #include "orderstore/lifecycle.h"
@@ -240,6 +241,65 @@ class ORDERSTORE_EXPORT Store {
 
   // The directory this store was opened from.
   const std::string& path() const;
+
+  // ------------------------------- The change feed and the order history
+  // (include/orderstore/changes.h; docs/changes.md)
+
+  // The changes numbered after `after`, oldest first, from a snapshot
+  // taken now (or options.snapshot): each exactly once, in commit order.
+  // OutOfRange naming the oldest number still kept when some change after
+  // `after` was trimmed (after < ChangeFeed().oldest - 1): the feed never
+  // skips silently. An `after` at or past the latest number gives an
+  // empty iterator. IOError on a read failure.
+  // Lifetime: the iterator must be destroyed before this Store.
+  Result<std::unique_ptr<ChangeIterator>> ChangesAfter(
+      const ReadOptions& options, uint64_t after) const;
+
+  // The latest and the oldest kept change numbers, as committed now. In a
+  // read-only or secondary store: as of Open, or of the last
+  // WaitForChanges that caught up with the writer.
+  ChangeFeedInfo ChangeFeed() const;
+
+  // Waits until a change numbered after `after` is committed, or `timeout`
+  // passes; returns whether one is. For followers in this process: writes
+  // wake it as they commit. In a secondary store (Options::secondary) it
+  // catches up with the writing process every 50 ms meanwhile, so that
+  // ChangesAfter then sees its changes; a plain read-only store never sees
+  // new changes. Thread-safe; may be called by many threads at once.
+  bool WaitForChanges(uint64_t after, std::chrono::milliseconds timeout) const;
+
+  // The history of the order `hash`, oldest first: one entry for each
+  // change recorded since the history existed, deletions included (empty
+  // for an order never written since). IOError on a read failure,
+  // Corruption naming the entry when one is damaged.
+  Result<std::vector<HistoryEntry>> History(const ReadOptions& options,
+                                            const OrderHash& hash) const;
+
+  // Removes every change numbered below `before` from the feed (a number
+  // past the latest trims them all) and returns the oldest number kept.
+  // Orders and their history are untouched. Durable when it returns.
+  // InvalidArgument in a read-only store; IOError on failure.
+  Result<uint64_t> TrimChanges(uint64_t before);
+
+  // Removes every change committed more than `age` ago; as TrimChanges.
+  // Options::change_retention does this by itself.
+  Result<uint64_t> TrimChangesOlderThan(std::chrono::seconds age);
+
+  // Removes the history of every order that is deleted, its deletion
+  // numbered below `before`; returns how many orders' histories went.
+  // Reads the whole history. InvalidArgument in a read-only store.
+  Result<size_t> TrimHistory(uint64_t before);
+
+  // Checks the feed and the history against the orders, from one
+  // snapshot: every change and history entry decodes and verifies; the
+  // latest retained change of each order is a put of its stored record
+  // byte for byte, or a delete of an order that is not stored; each
+  // order's latest history entry agrees (deleted or not) with the store,
+  // and has that change's number. Calls `problem` with a Corruption naming
+  // the order or number for each mismatch; returns how many changes were
+  // checked, or the I/O error that stopped the check.
+  Result<size_t> CheckChanges(
+      const std::function<void(const Status&)>& problem) const;
 
   // Backs this store up into `backup_dir` as a new backup, incrementally,
   // as of one instant during the call (include orderstore/backup.h, which
