@@ -24,7 +24,7 @@
 # wrk runs on the same cores as the server: its CPU time is printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh wrk openssl
+./scripts/install-deps.sh wrk openssl
 
 build_dir=${BUILD_DIR:-build}
 tool=$build_dir/tools/orderstore
@@ -40,7 +40,7 @@ warm_up=${WARM_UP:-1}
 modes=${MODES:-plain token tls}
 seed=1
 chunk=100000
-[ -x "$tool" ] || { echo "build $tool first (tools/build.sh)" >&2; exit 1; }
+[ -x "$tool" ] || { echo "build $tool first (scripts/build.sh)" >&2; exit 1; }
 
 # The store: COUNT generated orders, imported in parts so that memory stays
 # small. A marker beside the store says it is complete.

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "lib/order_diff.h"
 #include "lib/store_impl.h"
 #include "lib/write_plan.h"
 #include "orderstore/store.h"
@@ -73,7 +74,7 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-Status Store::Import(const WriteBatch& batch) {
+Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -85,6 +86,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
 
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a
@@ -106,7 +109,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   // Each column family's file is sorted and written on its own: the
   // orders' file (the records, most of the compression work) on a second
-  // thread, the index files on this one.
+  // thread, the index files and the change feed's and history's
+  // (lib/change_log.h) on this one.
   std::array<std::string, kFamilySlots> files;
   std::array<Status, kFamilySlots> written;
   auto write_slot = [&](size_t slot) {
@@ -119,7 +123,11 @@ Status Store::Import(const WriteBatch& batch) {
   };
   std::thread orders_writer(write_slot, kOrdersSlot);
   for (size_t slot = kOrdersSlot + 1; slot < kFamilySlots; ++slot) write_slot(slot);
+  std::vector<rocksdb::IngestExternalFileArg> feed_files;
+  const Status feed_written =
+      impl_->feed->AddImportFiles(changes->notes, dir, &feed_files);
   orders_writer.join();
+  if (!feed_written.ok()) return feed_written.WithContext("store " + impl_->path);
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (size_t slot = 0; slot < kFamilySlots; ++slot) {
@@ -132,11 +140,14 @@ Status Store::Import(const WriteBatch& batch) {
     args.push_back(std::move(arg));
   }
   if (args.empty()) return Status::OK();  // every order was already stored
+  for (rocksdb::IngestExternalFileArg& arg : feed_files) args.push_back(std::move(arg));
   AddToKeyFilter(*impl_, finals);
-  // One step for all column families: RocksDB records the files of every
-  // family in one manifest write, synced, so after a crash the store has
-  // all of them or none.
-  return FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
+  // One step for all column families, the changes and the history
+  // included: RocksDB records the files of every family in one manifest
+  // write, synced, so after a crash the store has all of them or none.
+  s = FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
+  if (s.ok()) impl_->feed->ImportCommitted(changes->notes.size());
+  return s;
 }
 
 }  // namespace orderstore

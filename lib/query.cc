@@ -113,8 +113,9 @@ class IndexQuery final : public QueryIterator {
     Settle();
   }
 
-  OrderView view() const override {
+  Result<OrderView> view() const override {
     assert(valid_);
+    if (!damaged_.ok()) return damaged_;
     return view_;
   }
 
@@ -180,14 +181,20 @@ class IndexQuery final : public QueryIterator {
       }
       Result<OrderView> view =
           internal::VerifyStored(e.hash, AsView(orders_[position_]));
+      const std::string_view key = IndexKey(e);
       if (!view.ok()) {
-        status_ = view.status();
+        // A damaged record is a position of its own (iterator.h's rule):
+        // view() reports it and Next() moves on, so that one bad record
+        // neither ends a listing nor stops its cursor from passing it.
+        last_suffix_.assign(key.substr(e.prefix_size));
+        damaged_ = view.status();
+        valid_ = true;
         return;
       }
-      const std::string_view key = IndexKey(e);
       if (Derives(*view, index_, key)) {
         last_suffix_.assign(key.substr(e.prefix_size));
         view_ = *view;
+        damaged_ = Status::OK();
         valid_ = true;
         return;
       }
@@ -275,6 +282,7 @@ class IndexQuery final : public QueryIterator {
   std::vector<rocksdb::Status> statuses_;
   size_t position_ = 0;  // the current entry of the batch
   OrderView view_;       // the current order, verified
+  Status damaged_;       // or why the current record failed verification
   std::string last_suffix_;
   size_t yielded_ = 0;
   bool valid_ = false;

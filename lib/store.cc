@@ -14,10 +14,13 @@
 #include <span>
 #include <utility>
 
+#include "lib/change_format.h"
+#include "lib/change_log.h"
 #include "lib/file_modes.h"
 #include "lib/import.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
+#include "lib/order_diff.h"
 #include "lib/pinned_order.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
@@ -57,7 +60,7 @@ constexpr char kOrdersFamily[] = "orders";
 // as a write group's leader copying the other writers' batches, would
 // otherwise show only as its caller's line. RocksDbWrite stays out of line
 // so that its caller, CommitToRocksDb, is the frame in those reports that
-// tools/tsan.supp matches.
+// scripts/tsan.supp matches.
 [[gnu::noinline]] rocksdb::Status RocksDbWrite(
     rocksdb::DB* db, const rocksdb::WriteOptions& options,
     rocksdb::WriteBatch* batch) {
@@ -72,11 +75,6 @@ constexpr char kOrdersFamily[] = "orders";
 using internal::RocksOptions;
 using internal::RocksRead;
 
-rocksdb::WriteOptions RocksWrite(const WriteOptions& options) {
-  rocksdb::WriteOptions rocks;
-  rocks.sync = options.sync;
-  return rocks;
-}
 
 class StoreIterator final : public Iterator {
  public:
@@ -247,6 +245,11 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     }
     families.push_back(kOrdersFamily);
   }
+  // And the change feed's and the history's, which a store written before
+  // them starts empty.
+  for (const char* name : {internal::kChangesFamily, internal::kHistoryFamily}) {
+    if (!has(name) && !options.read_only) families.push_back(name);
+  }
   // A store written before the indexes existed gets them built now.
   bool build_indexes = false;
   for (const char* name : internal::kIndexFamilies) {
@@ -293,6 +296,19 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
       }
     }
   }
+  rocksdb::ColumnFamilyHandle* changes = nullptr;
+  rocksdb::ColumnFamilyHandle* history = nullptr;
+  for (size_t i = 0; i < families.size(); ++i) {
+    if (families[i] == internal::kChangesFamily) changes = impl->handles[i];
+    if (families[i] == internal::kHistoryFamily) history = impl->handles[i];
+  }
+  Result<std::unique_ptr<internal::ChangeLog>> feed = internal::ChangeLog::Open(
+      impl->db.get(), changes, history, options.change_retention,
+      !options.read_only  ? internal::ChangeLog::Mode::kReadWrite
+      : options.secondary ? internal::ChangeLog::Mode::kSecondary
+                          : internal::ChangeLog::Mode::kReadOnly);
+  if (!feed.ok()) return feed.status().WithContext(context);
+  impl->feed = std::move(*feed);
   if (build_indexes) {
     Status built = BuildIndexes(*impl);
     if (!built.ok()) return built.WithContext(context);
@@ -370,12 +386,24 @@ Status Store::Delete(const WriteOptions& options, const OrderHash& hash) {
   return Write(options, batch);
 }
 
-Status Store::Write(const WriteOptions& options, const WriteBatch& batch) {
-  return Apply(options, batch, nullptr);
+Status Store::Write(const WriteOptions& options, const WriteBatch& batch,
+                    WriteOutcome* outcome) {
+  return Apply(options, batch, nullptr, outcome);
+}
+
+Result<CreateOutcome> Store::Create(const WriteOptions& options,
+                                    const Order& order) {
+  WriteBatch batch;
+  Status s = batch.Create(order);
+  if (!s.ok()) return s;
+  WriteOutcome outcome;
+  s = Write(options, batch, &outcome);
+  if (!s.ok()) return s;
+  return outcome.created == 1 ? CreateOutcome::kCreated : CreateOutcome::kExists;
 }
 
 Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
-                    const std::string_view* expected) {
+                    const std::string_view* expected, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -392,24 +420,31 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
   if (!changes.ok()) return changes.status();
-  rocksdb::WriteBatch rocks_batch;
-  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
-    SortChanges(&(*changes)[slot]);
-    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
-    for (const KeyChange& change : (*changes)[slot]) {
-      rocksdb::Status added =
-          change.deleted
-              ? rocks_batch.Delete(family, change.key)
-              : rocks_batch.Put(family, change.key,
-                                rocksdb::Slice(change.value.data(),
-                                               change.value.size()));
-      if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) SortChanges(&(*changes)[slot]);
+  // A compare-and-set write is UpdateStatus's: the history says so.
+  if (expected != nullptr) internal::MarkStatusChanges(changes->notes);
+  // The change log commits this write's keys with its changes, in one
+  // RocksDB batch (its group's): lib/change_log.h.
+  const internal::ChangeLog::Fill fill = [&](rocksdb::WriteBatch* rocks_batch) {
+    for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+      rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+      for (const KeyChange& change : (*changes)[slot]) {
+        rocksdb::Status added =
+            change.deleted
+                ? rocks_batch->Delete(family, change.key)
+                : rocks_batch->Put(family, change.key,
+                                   rocksdb::Slice(change.value.data(),
+                                                  change.value.size()));
+        if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+      }
     }
-  }
+    return Status::OK();
+  };
   AddToKeyFilter(*impl_, finals);
-  return FromRocks(
-      CommitToRocksDb(impl_->db.get(), RocksWrite(options), &rocks_batch),
-      "store " + impl_->path);
+  return impl_->feed->Commit(options, fill, changes->notes)
+      .WithContext("store " + impl_->path);
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
@@ -423,7 +458,7 @@ Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
   // Compare-and-set: Apply compares the stored record with the one read,
   // under the order's stripe lock, which it holds until the write lands.
   const std::string_view expected = as_read.record();
-  return Apply(options, batch, &expected);
+  return Apply(options, batch, &expected, nullptr);
 }
 
 std::shared_ptr<const Snapshot> Store::GetSnapshot() const {

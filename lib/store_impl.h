@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/change_log.h"
 #include "lib/index.h"
 #include "lib/key_filter.h"
 #include "lib/record.h"
@@ -97,6 +98,10 @@ struct StoreImpl {
   // process's writes would not be in it) and with Options::key_filter off.
   // Writes Add to it under import_gate, before they commit.
   std::unique_ptr<internal::LiveKeyFilter> key_filter;
+
+  // Numbers and commits every write with its change feed and history
+  // entries (lib/change_log.h); Store::Import adds its files through it.
+  std::unique_ptr<internal::ChangeLog> feed;
 
   // False only if no order with `hash` is visible to a read with `options`.
   bool MayContain(const ReadOptions& options, const OrderHash& hash) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "lib/order_diff.h"
 #include "lib/record.h"
 
 namespace orderstore::internal {
@@ -13,7 +14,8 @@ std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
   std::vector<FinalRecord> finals;
   finals.reserve(ops.size());
   for (const BatchOp& op : ops) {
-    finals.push_back({op.hash, op.record.empty() ? nullptr : &op.record});
+    finals.push_back(
+        {op.hash, op.record.empty() ? nullptr : &op.record, op.create});
   }
   std::stable_sort(finals.begin(), finals.end(),
                    [](const FinalRecord& a, const FinalRecord& b) {
@@ -43,6 +45,7 @@ namespace {
 void AddChanges(const OrderHash& hash, std::string_view old_record,
                 const std::string* record, FamilyChanges* changes) {
   if (record != nullptr ? old_record == *record : old_record.empty()) return;
+  changes->notes.push_back(NoteChange(hash, old_record, record));
   std::vector<internal::IndexEntry> old_entries, new_entries;
   // A damaged old record derives nothing: it is being replaced, and
   // queries skip entries whose order does not derive them. (An absent one
@@ -148,6 +151,7 @@ Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
     if (!none_stored.ok()) return none_stored.status();
     if (*none_stored) {
       for (const FinalRecord& final : finals) {
+        changes.creates.created += final.create;
         AddChanges(final.hash, {}, final.record, &changes);
       }
       return changes;
@@ -187,6 +191,10 @@ Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
       if (expected != nullptr && old_record != *expected) {
         return Status::Conflict("order " + final.hash.ToHex() +
                                 " changed since it was read");
+      }
+      if (final.create &&
+          !CheckCreate(final.hash, old_record, *final.record, &changes.creates)) {
+        continue;  // nothing to write: found identical, or a conflict
       }
       AddChanges(final.hash, old_record, final.record, &changes);
     }

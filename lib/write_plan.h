@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/change_format.h"
 #include "lib/index.h"
 #include "lib/store_impl.h"
 #include "lib/write_batch_rep.h"
@@ -29,6 +30,7 @@ namespace orderstore::internal {
 struct FinalRecord {
   OrderHash hash;
   const std::string* record;  // into the batch; null: deleted
+  bool create;                // stored only if absent (WriteBatch::Create)
 };
 
 // The final record of each order `ops` writes, sorted by hash: a batch
@@ -86,6 +88,10 @@ rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot);
 struct FamilyChanges {
   std::array<std::vector<KeyChange>, kFamilySlots> slots;
   KeyArena keys;  // every slot's keys
+  // What the change feed and the history record: one per order changed.
+  std::vector<ChangeNote> notes;
+  WriteOutcome creates;  // what the batch's creates found (none written
+                         // but those that found their order absent)
   std::vector<KeyChange>& operator[](size_t slot) { return slots[slot]; }
 };
 
@@ -101,7 +107,9 @@ void SortChanges(std::vector<KeyChange>* changes);
 // key filter rules out is not read: it is not stored, and stays so until
 // this write commits (its stripe, or Import's gate, excludes other writers
 // of it). With `expected` (one order): Conflict unless the stored record is
-// byte for byte *expected (empty: absent).
+// byte for byte *expected (empty: absent). A create (FinalRecord::create)
+// is planned only when its order is absent, and counted in the result's
+// `creates` (see CheckCreate in lib/order_diff.h).
 // REQUIRES: the caller holds the stripes of every order in `finals`.
 Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
                                   const std::vector<FinalRecord>& finals,

@@ -251,7 +251,11 @@ class KeyFilterStoreTest : public testing::TempDirTest {
   }
 
   std::shared_ptr<TestHooks> hooks_ = std::make_shared<TestHooks>();
-  WriteOptions write_{.sync = false};
+  WriteOptions write_ = [] {
+    WriteOptions unsynced;
+    unsynced.sync = false;
+    return unsynced;
+  }();
 };
 
 TEST_F(KeyFilterStoreTest, RulesOutUnknownHashesOnceBuilt) {

@@ -155,7 +155,8 @@ TEST_F(ToolQueryTest, ReconcilePrintsFindingsAndExitsFive) {
   std::vector<std::string> expected;
   for (const Order& o : sorted) {
     std::string record = internal::EncodeRecord(o);
-    CheckOrder(*VerifyRecord(record), ~0u, [&](const Finding& f) {
+    CheckOrder(*VerifyRecord(record), ReconcileRuleSet::All(),
+               [&](const Finding& f) {
       std::string line = "{\"order\":\"" + f.order.ToHex() + "\",\"rule\":\"" +
                          std::string(f.rule) + "\",\"detail\":";
       AppendJsonString(f.detail, &line);

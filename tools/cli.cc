@@ -21,7 +21,9 @@ void PrintError(std::string_view what, std::string_view why) {
 int ExitCodeFor(const Status& s) {
   if (s.ok()) return kExitOk;
   if (s.IsNotFound()) return kExitNotFound;
-  if (s.IsInvalidArgument()) return kExitInvalidInput;
+  // A create refused because a different order is stored under its hash
+  // is a fault of the input, as invalid data is.
+  if (s.IsInvalidArgument() || s.IsAlreadyExists()) return kExitInvalidInput;
   // Corruption, I/O errors, a lock, or any code added later.
   return kExitStoreError;
 }

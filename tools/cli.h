@@ -157,6 +157,12 @@ int Generate(const Args& args);
 int Serve(const Args& args);
 int List(const Args& args);
 int Reconcile(const Args& args);
+int Changes(const Args& args);
+int History(const Args& args);
+int TrimChanges(const Args& args);
+int Backup(const Args& args);
+int Restore(const Args& args);
+int Ship(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -167,6 +173,12 @@ extern const char kGenerateHelp[];
 extern const char kServeHelp[];
 extern const char kListHelp[];
 extern const char kReconcileHelp[];
+extern const char kChangesHelp[];
+extern const char kHistoryHelp[];
+extern const char kTrimChangesHelp[];
+extern const char kBackupHelp[];
+extern const char kRestoreHelp[];
+extern const char kShipHelp[];
 
 }  // namespace orderstore::tool
 

@@ -237,7 +237,10 @@ FlatBuffers verifier, the key equals the record's "order" field, and the
 rules every valid order obeys (every time valid, statuses known, money
 finite and not negative). Then checks the secondary indexes both ways: every
 order has each index entry it derives, and every entry points at an order
-that derives it. Prints one line per problem on stdout, naming the order's
+that derives it. Then checks the change feed and the order history: every
+change verifies, the latest kept change of each order is its stored record
+(or a delete of an order not stored), and each order's latest history entry
+agrees with the store. Prints one line per problem on stdout, naming the order's
 hash ("order <hash>: ...", "idx_created entry points at missing order
 <hash>"), then how many records it checked: "checked N records: M
 problems". A store whose directory or files others may read or write (more
@@ -284,6 +287,15 @@ int Verify(const Args& args) {
       out += '\n';
     });
     if (!indexed.ok()) scan = indexed.status();
+  }
+  // The change feed and the history against the orders.
+  if (scan.ok()) {
+    Result<size_t> changes = opened.store->CheckChanges([&](const Status& s) {
+      ++problems;
+      out += s.message();
+      out += '\n';
+    });
+    if (!changes.ok()) scan = changes.status();
   }
   const uint64_t all = problems + (open_to_others ? 1 : 0);
   out += "checked " + std::to_string(checked) + " records: " +

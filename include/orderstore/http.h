@@ -1,7 +1,10 @@
-// The HTTP endpoint (docs/http.md) as plain functions: a request's method and
-// target in, the status, request id and body out (HandleHttpRequest), and
-// that response as HTTP/1.1 bytes (AppendHttpResponse). `orderstore serve`
-// puts them behind a socket; tests call them directly.
+// The HTTP endpoint (docs/http.md), GET /v1/order/detail/<hash>, as plain
+// functions: a request's method and target in, the status, request id and
+// body out (HandleHttpRequest), and that response as HTTP/1.1 bytes
+// (AppendHttpResponse). `orderstore serve` puts them behind a socket; an
+// application can put them behind its own server; tests call them directly.
+// A library of its own: link orderstore::http (CMake) or orderstore-http
+// (pkg-config).
 //
 // Thread safety: both may be called from any number of threads at once on
 // one Store (each with its own response and output).

@@ -7,6 +7,7 @@
 #ifndef ORDERSTORE_OPTIONS_H_
 #define ORDERSTORE_OPTIONS_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -79,6 +80,16 @@ struct Options {
   // disk. The index column families are always compressed with zstd.
   Compression compression = Compression::kLz4;
 
+  // How long the change feed keeps each change (include/orderstore/
+  // changes.h, docs/changes.md): a week, so that a consumer that stops
+  // on a Friday evening resumes on Monday morning with nothing lost. Each
+  // change holds the order's whole record: a week in which every order
+  // changed three times costs about three times the orders' own bytes
+  // (docs/changes.md, Cost). Changes older than this are trimmed at Open
+  // and then about once a minute while writes go on. Zero turns the feed
+  // off: no change is kept (those kept before are trimmed at Open), and
+  // the order history is still written. Only read-write opens trim.
+  std::chrono::seconds change_retention = std::chrono::hours(24 * 7);
   // The permission bits of every file the store writes (table files, logs,
   // the manifest, the lock file, RocksDB's info LOG, Import's temporary
   // files), set exactly, whatever the process umask. The store's
@@ -123,12 +134,21 @@ struct ReadOptions {
   const Snapshot* snapshot = nullptr;
 };
 
-// Settings for one write (Put, Delete, Write).
+// Settings for one write (Put, Delete, Write, UpdateStatus).
 struct WriteOptions {
   // Wait until the write is on stable storage (fsync) before returning. With
   // false, a write acknowledged just before a machine crash (not a process
   // crash) may be lost; writes are then several times faster.
   bool sync = true;
+
+  // Who made the write and why, recorded with each change it makes in the
+  // change feed and the order history (include/orderstore/changes.h), e.g.
+  // "billing-7" and "customer asked to cancel". At most kMaxActorSize (64)
+  // and kMaxReasonSize (200) bytes, valid UTF-8 without control characters:
+  // otherwise the write returns InvalidArgument and writes nothing. Empty:
+  // not recorded.
+  std::string actor;
+  std::string reason;
 };
 
 }  // namespace orderstore
