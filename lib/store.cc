@@ -145,6 +145,7 @@ void MultiGetOrders(const StoreImpl& impl, const ReadOptions& options,
   std::vector<size_t> asked, ruled_out;  // indexes into `hashes`
   keys.reserve(hashes.size());
   asked.reserve(hashes.size());
+  ruled_out.reserve(hashes.size());  // one allocation, however many miss
   for (size_t i = 0; i < hashes.size(); ++i) {
     if (impl.MayContain(options, hashes[i])) {
       asked.push_back(i);
