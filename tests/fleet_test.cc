@@ -81,6 +81,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& err_path,
 }
 
 int Stop(pid_t pid, int signal) {
+  if (pid <= 0) return -1;  // never kill(-1, ...): every process we may signal
   kill(pid, signal);
   int status = 0;
   waitpid(pid, &status, 0);
