@@ -3,8 +3,8 @@
 // big-store ones (big_store_bench.cc: caches that hold a few percent of it).
 // Each answers "fee, status, and every item's price and status" (Answer):
 // gets for keys taken in turn from a fixed random permutation of the
-// dataset, counting the loop's allocations (counter "allocs"), and one-day
-// creation windows.
+// dataset, counting the loop's allocations ("allocs") and page faults
+// ("faults"), and one-day creation windows.
 #ifndef ORDERSTORE_BENCH_READ_LOOPS_H_
 #define ORDERSTORE_BENCH_READ_LOOPS_H_
 

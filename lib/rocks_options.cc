@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
+#include "lib/block_allocator.h"
 #include "lib/change_format.h"
 #include "lib/file_modes.h"
 #include "lib/index.h"
@@ -32,7 +34,10 @@ rocksdb::Options RocksOptions(const Options& options) {
     rocks.row_cache = NewStoreCache(options.row_cache_bytes);
   }
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = NewStoreCache(options.block_cache_bytes);
+  // A get that misses the caches decompresses a block into a buffer that
+  // the block cache's allocator takes from the blocks it evicted.
+  table.block_cache =
+      NewStoreCache(options.block_cache_bytes, NewBlockAllocator());
   ApplyRecordLayout(DefaultRecordLayout(options), &rocks, &table);
   // Point lookups dominate: a bloom filter answers most unknown hashes
   // without reading a data block.
@@ -77,9 +82,11 @@ rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
   return options;
 }
 
-std::shared_ptr<rocksdb::Cache> NewStoreCache(size_t bytes) {
+std::shared_ptr<rocksdb::Cache> NewStoreCache(
+    size_t bytes, std::shared_ptr<rocksdb::MemoryAllocator> allocator) {
   rocksdb::LRUCacheOptions cache;
   cache.capacity = bytes;
+  cache.memory_allocator = std::move(allocator);
   // RocksDB 7.8 defaults to a high-priority pool of half the capacity, and
   // moves every entry that has been hit into it: once hit entries fill
   // half a cache, as they do in a full row cache, each hit demotes another

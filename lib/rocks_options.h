@@ -3,6 +3,7 @@
 #ifndef ORDERSTORE_LIB_ROCKS_OPTIONS_H_
 #define ORDERSTORE_LIB_ROCKS_OPTIONS_H_
 
+#include <rocksdb/memory_allocator.h>
 #include <rocksdb/options.h>
 
 #include <memory>
@@ -23,8 +24,10 @@ rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
                                                 std::string_view family);
 
 // An LRU cache of `bytes` for the row cache or the block cache: plain LRU,
-// no high-priority pool (see rocks_options.cc).
-std::shared_ptr<rocksdb::Cache> NewStoreCache(size_t bytes);
+// no high-priority pool (see rocks_options.cc). `allocator`, if not null,
+// allocates the blocks a block cache holds.
+std::shared_ptr<rocksdb::Cache> NewStoreCache(
+    size_t bytes, std::shared_ptr<rocksdb::MemoryAllocator> allocator = nullptr);
 
 // The read options for `options`.
 rocksdb::ReadOptions RocksRead(const ReadOptions& options);

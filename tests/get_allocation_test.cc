@@ -1,7 +1,8 @@
 // A get of a hash the store does not hold allocates nothing: a daemon answers
-// thousands of them a second. This binary replaces operator new to count the
-// allocations the calling thread makes (RocksDB's background threads are not
-// counted), so the test sees what a caller of Get and GetMany pays.
+// thousands of them a second; and a get that misses the caches allocates
+// nothing the size of a block. This binary replaces operator new to count
+// the allocations the calling thread makes (RocksDB's background threads
+// are not counted), so the test sees what a caller of Get and GetMany pays.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -16,9 +17,11 @@
 
 namespace {
 thread_local uint64_t thread_allocations = 0;
+thread_local size_t thread_largest_allocation = 0;
 
 void* Allocate(size_t size) {
   ++thread_allocations;
+  if (size > thread_largest_allocation) thread_largest_allocation = size;
   void* p = std::malloc(size == 0 ? 1 : size);
   if (p == nullptr) throw std::bad_alloc();
   return p;
@@ -35,6 +38,7 @@ void operator delete[](void* p, size_t) noexcept { std::free(p); }
 // every allocation this binary frees must come from the malloc above.
 void* operator new(size_t size, const std::nothrow_t&) noexcept {
   ++thread_allocations;
+  if (size > thread_largest_allocation) thread_largest_allocation = size;
   return std::malloc(size == 0 ? 1 : size);
 }
 void* operator new[](size_t size, const std::nothrow_t& tag) noexcept {
@@ -103,6 +107,46 @@ TEST_F(GetAllocationTest, GetManyOfUnknownHashesAllocatesNothingPerHash) {
   std::vector<Result<PinnedOrder>> got = store_->GetMany(ReadOptions(), many);
   EXPECT_EQ(got[3].status().message(),
             "order " + many[3].ToHex() + " not found");
+}
+
+// A store of kOrders orders in table files, opened with caches that hold a
+// few of its 4 KiB blocks: every get reads a block the block cache does not
+// hold, and each read evicts another.
+TEST_F(GetAllocationTest, GetThatMissesTheCachesAllocatesNoBlockSizedBuffer) {
+  constexpr uint64_t kOrders = 2000;  // ~850 KB of records, ~200 blocks
+  constexpr size_t kBlockBytes = 4 << 10;
+  Options options;
+  options.row_cache_bytes = 16 << 10;
+  options.block_cache_bytes = 16 << 10;
+  const std::string path = Path("big");
+  {
+    auto store = Store::Open(options, path);
+    ASSERT_OK(store);
+    WriteBatch batch;
+    for (uint64_t i = 0; i < kOrders; ++i) {
+      ASSERT_TRUE(batch.Put(GenerateOrder(3, i)).ok());
+    }
+    ASSERT_OK((*store)->Write(write_, batch));
+  }
+  // Opened again, the store flushes what its log holds into a table file.
+  auto store = Store::Open(options, path);
+  ASSERT_OK(store);
+
+  // Every 7th order, so that consecutive gets read different blocks; the
+  // first pass fills the caches (and the allocator's reuse), the second
+  // is measured.
+  auto get_every_seventh = [&](uint64_t first) {
+    for (uint64_t i = first; i < kOrders; i += 7) {
+      Result<PinnedOrder> got =
+          (*store)->Get(ReadOptions(), GenerateOrderHash(3, i));
+      ASSERT_OK(got);
+      ASSERT_EQ(got->view().hash(), GenerateOrderHash(3, i));
+    }
+  };
+  get_every_seventh(0);
+  thread_largest_allocation = 0;
+  get_every_seventh(3);
+  EXPECT_LT(thread_largest_allocation, kBlockBytes);
 }
 
 }  // namespace
