@@ -285,14 +285,14 @@ void SummaryReporter::PrintSummary() const {
       layouts = true;
     }
     auto c = [&](const char* k) { return counter(name, k); };
-    const std::string scan = "BM_BigLayoutScan/" + name.substr(13);
+    const std::string scan_name = "BM_BigLayoutScan/" + name.substr(13);
     std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", name.c_str() + 13,
                 Grouped(figures.ns).c_str(),
                 Format(spread(name), "%.0f%%").c_str(),
                 Format(c("allocs"), "%.2f").c_str(),
                 Format(c("bytes_per_order"), "%.1f").c_str(),
                 Format(c("orders_cf_bytes_per_order"), "%.1f").c_str(),
-                Grouped(counter(scan, "items_per_second")).c_str());
+                Grouped(counter(scan_name, "items_per_second")).c_str());
     // Layouts named "(reference...)" are there to show a limit, not to be
     // chosen (uncompressed records break the bytes target).
     if (name.find("(reference") == std::string::npos &&
@@ -364,6 +364,8 @@ void SummaryReporter::PrintSummary() const {
           0.7);
   at_most("big store: allocations per get <= 2",
           counter("BM_BigGet_Orderstore", "allocs"), 2);
+  at_most("big store: bytes / SQLite bytes, both indexed, <= 0.70",
+          Ratio(bytes, sqlite_indexed_bytes), 0.70);
   at_most("(records alone) / SQLite tables alone <= 0.65",
           Ratio(counter("BM_DiskBytes_Orderstore", "orders_cf_bytes_per_order"),
                 sqlite_bytes),
