@@ -195,6 +195,12 @@ void SummaryReporter::PrintSummary() const {
       std::nullopt, std::nullopt,
       Format(counter("BM_DiskBytes_Orderstore", "orders_cf_bytes_per_order"),
              "%.1f"));
+  row("bytes on disk per order: orderstore, records + indexes (no feed, "
+      "no history)",
+      std::nullopt, std::nullopt,
+      Format(counter("BM_DiskBytes_Orderstore",
+                     "indexed_records_bytes_per_order"),
+             "%.1f"));
   row("bytes on disk per order: JSON values in RocksDB", std::nullopt,
       std::nullopt,
       Format(counter("BM_DiskBytes_RocksdbJson", "bytes_per_order"), "%.1f"));
@@ -364,8 +370,11 @@ void SummaryReporter::PrintSummary() const {
           0.7);
   at_most("big store: allocations per get <= 2",
           counter("BM_BigGet_Orderstore", "allocs"), 2);
-  at_most("big store: bytes / SQLite bytes, both indexed, <= 0.70",
-          Ratio(bytes, sqlite_indexed_bytes), 0.70);
+  at_most("big store: records + indexes / SQLite's, <= 0.70",
+          Ratio(counter("BM_DiskBytes_Orderstore",
+                        "indexed_records_bytes_per_order"),
+                sqlite_indexed_bytes),
+          0.70);
   at_most("(records alone) / SQLite tables alone <= 0.65",
           Ratio(counter("BM_DiskBytes_Orderstore", "orders_cf_bytes_per_order"),
                 sqlite_bytes),
