@@ -14,6 +14,9 @@
 #   bench/run.sh                  # 1,000,000 orders
 #   bench/run.sh --orders 20000   # fewer; other arguments go to the binary
 #                                 # (e.g. --benchmark_filter=Get)
+#   bench/run.sh --benchmark_filter='^BM_Big|DiskBytes_(Orderstore|Sqlite)'
+#                                 # stores bigger than their caches, with
+#                                 # the bytes on disk (docs/benchmarks.md)
 #   bench/run.sh --layouts --benchmark_filter=BigLayout
 #                                 # the record layouts tried for stores
 #                                 # bigger than their caches (each rewrites
