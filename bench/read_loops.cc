@@ -42,8 +42,8 @@ int64_t RandomDay(std::mt19937_64& rng) {
 // iteration between its construction and its destruction. A table file
 // read through a memory map faults each page in the first time the process
 // touches it (a minor fault if the page is in the page cache): a daemon
-// that has run a while has touched them all, a benchmark's first gets have
-// not, and the count says which case a figure measured.
+// that has been running a while has touched them all, a benchmark's first
+// gets have not, and the count says which case a figure measured.
 class FaultCounter {
  public:
   explicit FaultCounter(benchmark::State& state)
