@@ -111,6 +111,12 @@ Result<bool> NoneStored(const StoreImpl& impl,
   return !it->Valid() || it->key().compare(KeyOf(finals.back().hash)) > 0;
 }
 
+// What `final` replaces: the record an earlier part of the same import
+// wrote, else `stored`.
+std::string_view PriorOr(const FinalRecord& final, std::string_view stored) {
+  return final.prior != nullptr ? std::string_view(*final.prior) : stored;
+}
+
 }  // namespace
 
 void SortChanges(std::vector<KeyChange>* changes) {
@@ -151,8 +157,8 @@ Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
     if (!none_stored.ok()) return none_stored.status();
     if (*none_stored) {
       for (const FinalRecord& final : finals) {
-        changes.creates.created += final.create;
-        AddChanges(final.hash, {}, final.record, &changes);
+        changes.creates.created += final.create && final.prior == nullptr;
+        AddChanges(final.hash, PriorOr(final, {}), final.record, &changes);
       }
       return changes;
     }
@@ -192,11 +198,15 @@ Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
         return Status::Conflict("order " + final.hash.ToHex() +
                                 " changed since it was read");
       }
-      if (final.create &&
-          !CheckCreate(final.hash, old_record, *final.record, &changes.creates)) {
-        continue;  // nothing to write: found identical, or a conflict
+      if (final.create) {
+        const size_t created = changes.creates.created;
+        if (!CheckCreate(final.hash, old_record, *final.record, &changes.creates)) {
+          continue;  // nothing to write: found identical, or a conflict
+        }
+        // Counted once, by the part that first wrote it.
+        if (final.prior != nullptr) changes.creates.created = created;
       }
-      AddChanges(final.hash, old_record, final.record, &changes);
+      AddChanges(final.hash, PriorOr(final, old_record), final.record, &changes);
     }
   }
   return changes;
