@@ -77,6 +77,9 @@ struct Importer::Impl {
     });
   }
 
+  // Importer::Finish's work.
+  Status Finish(WriteOutcome* outcome);
+
   Status Added(Status s) {
     if (!s.ok()) return s;
     filling_bytes += filling.rep_->ops.back().record.size();
@@ -105,6 +108,15 @@ Status Importer::Finish(WriteOutcome* outcome) {
   Impl& m = *impl_;
   if (m.finished) return Status::InvalidArgument("import already finished");
   m.finished = true;
+  Status s = m.Finish(outcome);
+  // Other writers go on from here, whatever happened.
+  m.Join();
+  m.files.reset();
+  return s;
+}
+
+Status Importer::Impl::Finish(WriteOutcome* outcome) {
+  Impl& m = *this;
   if (!m.failed.ok()) {
     m.Join();
     return m.failed;
