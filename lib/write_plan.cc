@@ -149,7 +149,11 @@ Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
   assert(expected == nullptr || finals.size() == 1);
   constexpr size_t kChunk = 1024;
   FamilyChanges changes;
-  changes[kOrdersSlot].reserve(finals.size());
+  // Every order has a key in the orders, about one in each index and a
+  // note: growing these a key at a time cost an import ~5% of its CPU
+  // (copies, and fresh pages faulted in).
+  for (std::vector<KeyChange>& slot : changes.slots) slot.reserve(finals.size());
+  changes.notes.reserve(finals.size());
   // Large batches only: for a few orders the seek would cost as much as
   // the reads it saves.
   if (finals.size() >= kChunk) {
