@@ -104,6 +104,44 @@ class BlockReader {
   bool eof_ = false;
 };
 
+// The records of an input, parsed block by block: JSON Lines a block of
+// lines at a time (errors name lines of the whole input), a JSON array or
+// one record spread over lines whole, as the first lines tell.
+class ParsedBlocks {
+ public:
+  ParsedBlocks(BlockReader& reader, std::string name, bool keep_going)
+      : reader_(reader), name_(std::move(name)) {
+    options_.keep_going = keep_going;
+  }
+
+  // The next block's orders and errors; false at the end of the input.
+  Result<bool> Next(ParseResult* parsed) {
+    std::string_view block;
+    size_t first_line = 0;
+    Result<bool> more = reader_.Next(&block, &first_line);
+    if (!more.ok() || !*more) return more;
+    if (!first_) {
+      options_.first_line = first_line;
+      *parsed = parser_.Parse(block, name_, options_);
+      return true;
+    }
+    first_ = false;
+    *parsed = parser_.Parse(block, name_, options_);
+    if (parsed->layout == ParseResult::Layout::kLines) return true;
+    Result<std::string_view> all = reader_.Rest();
+    if (!all.ok()) return all.status();
+    *parsed = parser_.Parse(*all, name_, options_);
+    return true;
+  }
+
+ private:
+  BlockReader& reader_;
+  const std::string name_;
+  OrderParser parser_;
+  ParseOptions options_;
+  bool first_ = true;
+};
+
 // A progress line on stderr, drawn only when stderr is a terminal.
 class Progress {
  public:
@@ -147,27 +185,10 @@ std::map<OrderHash, std::string> FirstOrigins(const std::string& name,
   if (name == "-") return origins;
   Result<std::unique_ptr<BlockReader>> reader = BlockReader::Open(name);
   if (!reader.ok()) return origins;
-  OrderParser parser;
-  ParseOptions options;
-  options.keep_going = true;
-  std::string_view block;
-  size_t first_line = 0;
-  bool first = true;
-  for (Result<bool> more = (*reader)->Next(&block, &first_line);
-       more.ok() && *more; more = (*reader)->Next(&block, &first_line)) {
-    ParseResult parsed;
-    if (first) {
-      parsed = parser.Parse(block, name, options);
-      if (parsed.layout != ParseResult::Layout::kLines) {
-        Result<std::string_view> all = (*reader)->Rest();
-        if (!all.ok()) break;
-        parsed = parser.Parse(*all, name, options);
-      }
-      first = false;
-    } else {
-      options.first_line = first_line;
-      parsed = parser.Parse(block, name, options);
-    }
+  ParsedBlocks blocks(**reader, name, /*keep_going=*/true);
+  ParseResult parsed;
+  for (Result<bool> more = blocks.Next(&parsed); more.ok() && *more;
+       more = blocks.Next(&parsed)) {
     for (size_t i = 0; i < parsed.orders.size(); ++i) {
       const OrderHash& hash = parsed.orders[i].hash;
       if (std::binary_search(hashes.begin(), hashes.end(), hash) &&
@@ -219,6 +240,15 @@ struct FileImport {
   WriteOutcome outcome;
 };
 
+// A store error while importing a file: reported, and no file after it is
+// imported.
+FileImport StoreError(const Status& s, FileImport* result) {
+  PrintError("import", s.message());
+  result->exit_code = ExitCodeFor(s);
+  result->fatal = true;
+  return *result;
+}
+
 // Imports one file through an Importer: block by block, each block's
 // orders added as it is parsed, so that neither the text nor the orders of
 // a large file are ever held whole. All or nothing: an invalid record (but
@@ -235,39 +265,16 @@ FileImport ImportFile(Store& store, const std::string& name, bool skip_invalid,
   }
   Progress progress("importing " + name);
   Importer importer(store);
-  OrderParser parser;
-  ParseOptions options;
-  options.keep_going = skip_invalid;
-  std::string_view block;
-  size_t first_line = 0;
-  bool first = true;
+  ParsedBlocks blocks(**reader, name, skip_invalid);
+  ParseResult parsed;
   for (;;) {
-    Result<bool> more = (*reader)->Next(&block, &first_line);
+    Result<bool> more = blocks.Next(&parsed);
     if (!more.ok()) {
       PrintError("import", more.status().message());
       result.exit_code = kExitInvalidInput;
       return result;
     }
     if (!*more) break;
-    ParseResult parsed;
-    if (first) {
-      // The first lines tell JSON Lines from a JSON array or a record
-      // spread over lines; those two are parsed whole.
-      parsed = parser.Parse(block, name, options);
-      if (parsed.layout != ParseResult::Layout::kLines) {
-        Result<std::string_view> all = (*reader)->Rest();
-        if (!all.ok()) {
-          PrintError("import", all.status().message());
-          result.exit_code = kExitInvalidInput;
-          return result;
-        }
-        parsed = parser.Parse(*all, name, options);
-      }
-      first = false;
-    } else {
-      options.first_line = first_line;
-      parsed = parser.Parse(block, name, options);
-    }
     progress.Update((*reader)->done(), (*reader)->size());
     for (const Status& error : parsed.errors) {
       PrintError("import", error.message());
@@ -287,12 +294,7 @@ FileImport ImportFile(Store& store, const std::string& name, bool skip_invalid,
         result.exit_code = kExitInvalidInput;
         return result;
       }
-      if (!s.ok()) {
-        PrintError("import", s.message());
-        result.exit_code = ExitCodeFor(s);
-        result.fatal = true;
-        return result;
-      }
+      if (!s.ok()) return StoreError(s, &result);
     }
     result.imported += parsed.orders.size();
   }
@@ -303,11 +305,7 @@ FileImport ImportFile(Store& store, const std::string& name, bool skip_invalid,
     result.exit_code = kExitInvalidInput;
     return result;
   }
-  if (!written.ok()) {
-    PrintError("import", written.message());
-    result.exit_code = ExitCodeFor(written);
-    result.fatal = true;
-  }
+  if (!written.ok()) return StoreError(written, &result);
   return result;
 }
 
