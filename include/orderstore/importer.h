@@ -32,6 +32,7 @@
 
 namespace orderstore {
 
+// How an Importer divides its work.
 struct ImportOptions {
   // How many bytes of encoded records a part holds before it is written.
   // An import holds at most two parts at a time (one being written, one
@@ -42,6 +43,7 @@ struct ImportOptions {
   size_t part_bytes = size_t{96} << 20;
 };
 
+// One import into a store, all or nothing, in bounded memory (above).
 class ORDERSTORE_EXPORT Importer {
  public:
   // An import into `store`, nothing held or written yet.
