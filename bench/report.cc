@@ -149,6 +149,11 @@ void SummaryReporter::PrintSummary() const {
       Grouped(import) + " orders/s");
   row("same records into SQLite, transactions", std::nullopt, std::nullopt,
       Grouped(sqlite_import) + " orders/s");
+  row("import: parts written, most MiB of records held at once", std::nullopt,
+      std::nullopt,
+      Format(counter("BM_Import_Orderstore", "parts"), "%.0f") + " parts, " +
+          Format(counter("BM_Import_Orderstore", "peak_record_MB"), "%.0f") +
+          " MiB");
   // The floors: the libraries' own work for the same orders, and the rate
   // the two together would allow (their times per order added).
   const Figure parse_floor = counter("BM_Import_FloorParse", "items_per_second");

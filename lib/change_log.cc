@@ -194,21 +194,23 @@ void ChangeLog::CommitGroup(const std::vector<Writer*>& group) {
 }
 
 Status ChangeLog::AddImportFiles(std::span<const ChangeNote> notes,
-                                 const std::filesystem::path& dir,
+                                 uint64_t numbered,
+                                 const std::filesystem::path& dir, size_t part,
                                  std::vector<rocksdb::IngestExternalFileArg>* args) {
   if (notes.empty()) return Status::OK();
   uint64_t first;
   int64_t time;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    first = next_;
+    first = next_ + numbered;
     time = NextTime();
   }
   auto write_file = [&](rocksdb::ColumnFamilyHandle* family,
                         const std::string& name,
                         const std::function<rocksdb::Status(
                             rocksdb::SstFileWriter&)>& put_all) -> Status {
-    const std::string path = (dir / name).string();
+    const std::string path =
+        (dir / (name + "-" + std::to_string(part) + ".sst")).string();
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(family),
                                   family, /*invalidate_page_cache=*/false);
     rocksdb::Status s = writer.Open(path);
@@ -225,7 +227,7 @@ Status ChangeLog::AddImportFiles(std::span<const ChangeNote> notes,
   std::string key, value;
   Status s;
   if (enabled_) {
-    s = write_file(changes_, "changes.sst", [&](rocksdb::SstFileWriter& w) {
+    s = write_file(changes_, "changes", [&](rocksdb::SstFileWriter& w) {
       rocksdb::Status put;
       for (size_t i = 0; put.ok() && i < notes.size(); ++i) {
         key.clear();
@@ -238,7 +240,7 @@ Status ChangeLog::AddImportFiles(std::span<const ChangeNote> notes,
     });
     if (!s.ok()) return s;
   } else {
-    s = write_file(db_->DefaultColumnFamily(), "feed.sst",
+    s = write_file(db_->DefaultColumnFamily(), "feed",
                    [&](rocksdb::SstFileWriter& w) {
                      return w.Put(kOldestKey, EncodeOldest(first + notes.size()));
                    });
@@ -246,7 +248,7 @@ Status ChangeLog::AddImportFiles(std::span<const ChangeNote> notes,
   }
   // Sorted by hash, one note per hash, numbered in that order: the history
   // keys (hash, number) come out sorted as a table file needs them.
-  return write_file(history_, "history.sst", [&](rocksdb::SstFileWriter& w) {
+  return write_file(history_, "history", [&](rocksdb::SstFileWriter& w) {
     rocksdb::Status put;
     for (size_t i = 0; put.ok() && i < notes.size(); ++i) {
       value.clear();

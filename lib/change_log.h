@@ -62,10 +62,12 @@ class ChangeLog {
 
   // For Store::Import, which excludes every other writer meanwhile: writes
   // the table files that record `notes` (sorted by hash, one per hash)
-  // into `dir` and adds them to `args`, numbered from the next number.
-  // Once they are ingested, ImportCommitted publishes the numbers.
-  Status AddImportFiles(std::span<const ChangeNote> notes,
-                        const std::filesystem::path& dir,
+  // into `dir` and adds them to `args`, numbered from the next number plus
+  // `numbered` (the notes of the import's earlier parts). `part` tells the
+  // parts' file names apart. Once they are all ingested, ImportCommitted
+  // publishes the numbers.
+  Status AddImportFiles(std::span<const ChangeNote> notes, uint64_t numbered,
+                        const std::filesystem::path& dir, size_t part,
                         std::vector<rocksdb::IngestExternalFileArg>* args);
   void ImportCommitted(size_t count);
 

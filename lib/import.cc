@@ -1,55 +1,42 @@
-// Store::Import: a large batch written as one table file per column family
-// and ingested into the store in one step.
+// ImportFiles (see import.h) and Store::Import, a batch written as one part.
 #include "lib/import.h"
 
-#include <rocksdb/db.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_writer.h>
 
+#include <algorithm>
 #include <array>
-#include <filesystem>
-#include <mutex>
-#include <shared_mutex>
+#include <cstring>
 #include <thread>
-#include <vector>
+#include <utility>
 
 #include "lib/order_diff.h"
-#include "lib/store_impl.h"
 #include "lib/write_plan.h"
-#include "orderstore/store.h"
 
 namespace orderstore {
 
-using internal::AddToKeyFilter;
 using internal::FamilyChanges;
 using internal::FamilyOfSlot;
 using internal::FinalRecord;
-using internal::FinalRecords;
 using internal::FromRocks;
 using internal::kFamilySlots;
 using internal::KeyChange;
 using internal::kOrdersSlot;
-using internal::PlanChanges;
-using internal::SortChanges;
 
 namespace {
 
-// The directory inside the store where Store::Import writes its table
-// files before ingesting them.
+// The directory inside the store where an import writes its table files
+// before ingesting them.
 constexpr char kImportDir[] = "import.tmp";
 
-}  // namespace
-
-namespace internal {
-
-void RemoveImportLeftovers(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
+// The first 8 bytes of an order's key (its hash), in the keys' order.
+uint64_t PrefixOf(std::string_view key) {
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = prefix << 8 | static_cast<unsigned char>(key[i]);
+  }
+  return prefix;
 }
-
-}  // namespace internal
-
-namespace {
 
 // Writes `changes` (sorted, each key once) as a table file at `path` that
 // `family`'s options can read.
@@ -74,80 +61,205 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
-  Status s = impl_->CheckWritable();
+namespace internal {
+
+void RemoveImportLeftovers(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
+}
+
+ImportFiles::ImportFiles(StoreImpl& impl)
+    : impl_(impl), alone_(impl.import_gate) {}
+
+ImportFiles::~ImportFiles() {
+  // The ingested files were moved out; whatever is left is not the store's.
+  if (dir_made_) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+}
+
+Result<std::unique_ptr<ImportFiles>> ImportFiles::Start(StoreImpl& impl) {
+  Status s = impl.CheckWritable();
   if (!s.ok()) return s;
-  const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
-  if (finals.empty()) return Status::OK();
-
-  // No other write may change an order between our reading it and the
-  // files landing.
-  std::unique_lock<std::shared_mutex> alone(impl_->import_gate);
-
-  Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
-  if (!changes.ok()) return changes.status();
-  s = internal::ReportCreates(std::move(changes->creates), outcome);
-  if (!s.ok()) return s;
-
+  std::unique_ptr<ImportFiles> files(new ImportFiles(impl));
   // The files are written in a directory of their own inside the store (a
-  // hard link moves them in) and removed whatever happens; one left by a
-  // killed import is removed by the next read-write Open or Import.
-  const std::filesystem::path dir = std::filesystem::path(impl_->path) / kImportDir;
+  // hard link moves them in); one left by a killed import is removed by
+  // the next read-write Open or import.
+  files->dir_ = std::filesystem::path(impl.path) / kImportDir;
   std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  std::filesystem::remove_all(files->dir_, ec);
   // Through the store's file system, which gives it the store's mode.
-  s = FromRocks(impl_->db->GetFileSystem()->CreateDir(dir.string(), {}, nullptr),
-                dir.string());
+  s = FromRocks(
+      impl.db->GetFileSystem()->CreateDir(files->dir_.string(), {}, nullptr),
+      files->dir_.string());
   if (!s.ok()) return s;
-  struct RemoveDir {
-    const std::filesystem::path& dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
+  files->dir_made_ = true;
+  return files;
+}
+
+Status ImportFiles::FindPriors(std::vector<FinalRecord>* finals,
+                               std::vector<std::string>* priors) {
+  std::vector<size_t> repeated;
+  for (size_t i = 0; i < finals->size(); ++i) {
+    if (std::binary_search(written_.begin(), written_.end(),
+                           PrefixOf((*finals)[i].hash.AsKey()))) {
+      repeated.push_back(i);
     }
-  } remove_dir{dir};
+  }
+  priors->reserve(repeated.size());  // FinalRecord::prior points into it
+  const rocksdb::Options options = impl_.db->GetOptions(impl_.orders);
+  for (size_t i : repeated) {
+    FinalRecord& final = (*finals)[i];
+    const rocksdb::Slice key = KeyOf(final.hash);
+    // The latest part that wrote it.
+    for (size_t part = order_files_.size(); part-- > 0;) {
+      if (order_files_[part].empty()) continue;
+      if (readers_[part] == nullptr) {
+        auto reader = std::make_unique<rocksdb::SstFileReader>(options);
+        Status s = FromRocks(reader->Open(order_files_[part]), order_files_[part]);
+        if (!s.ok()) return s;
+        readers_[part] = std::move(reader);
+      }
+      std::unique_ptr<rocksdb::Iterator> it(
+          readers_[part]->NewIterator(rocksdb::ReadOptions()));
+      it->Seek(key);
+      if (!it->status().ok()) return FromRocks(it->status(), order_files_[part]);
+      if (it->Valid() && it->key() == key) {
+        priors->emplace_back(it->value().data(), it->value().size());
+        final.prior = &priors->back();
+        break;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status ImportFiles::AddPart(const std::vector<BatchOp>& ops,
+                            WriteOutcome* creates) {
+  const size_t part = parts_++;
+  order_files_.emplace_back();
+  readers_.emplace_back();
+  std::vector<FinalRecord> finals = FinalRecords(ops);
+  if (finals.empty() || failed_) return Status::OK();
+  std::vector<std::string> priors;
+  Status s = FindPriors(&finals, &priors);
+  if (!s.ok()) return s;
+  Result<FamilyChanges> changes = PlanChanges(impl_, finals, nullptr);
+  if (!changes.ok()) return changes.status();
+  creates->created += changes->creates.created;
+  creates->existed += changes->creates.existed;
+  for (CreateConflict& conflict : changes->creates.conflicts) {
+    creates->conflicts.push_back(std::move(conflict));
+  }
+  // Nothing will be committed: the rest is only looked through for more.
+  if (!creates->conflicts.empty()) return Status::OK();
 
   // Each column family's file is sorted and written on its own: the
   // orders' file (the records, most of the compression work) on a second
   // thread, the index files and the change feed's and history's
   // (lib/change_log.h) on this one.
+  const std::string suffix = "-" + std::to_string(part) + ".sst";
   std::array<std::string, kFamilySlots> files;
   std::array<Status, kFamilySlots> written;
   auto write_slot = [&](size_t slot) {
     std::vector<KeyChange>& slot_changes = (*changes)[slot];
     if (slot_changes.empty()) return;  // a table file cannot be empty
     SortChanges(&slot_changes);
-    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
-    files[slot] = (dir / (family->GetName() + ".sst")).string();
-    written[slot] = WriteTableFile(*impl_->db, family, slot_changes, files[slot]);
+    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(impl_, slot);
+    files[slot] = (dir_ / (family->GetName() + suffix)).string();
+    written[slot] = WriteTableFile(*impl_.db, family, slot_changes, files[slot]);
   };
   std::thread orders_writer(write_slot, kOrdersSlot);
   for (size_t slot = kOrdersSlot + 1; slot < kFamilySlots; ++slot) write_slot(slot);
   std::vector<rocksdb::IngestExternalFileArg> feed_files;
-  const Status feed_written =
-      impl_->feed->AddImportFiles(changes->notes, dir, &feed_files);
+  const Status feed_written = impl_.feed->AddImportFiles(
+      changes->notes, numbered_, dir_, part, &feed_files);
   orders_writer.join();
-  if (!feed_written.ok()) return feed_written.WithContext("store " + impl_->path);
-
-  std::vector<rocksdb::IngestExternalFileArg> args;
-  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
-    if (!written[slot].ok()) return written[slot].WithContext("store " + impl_->path);
-    if (files[slot].empty()) continue;
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = FamilyOfSlot(*impl_, slot);
-    arg.external_files = {files[slot]};
-    arg.options.move_files = true;
-    args.push_back(std::move(arg));
+  s = feed_written;
+  for (size_t slot = 0; s.ok() && slot < kFamilySlots; ++slot) s = written[slot];
+  if (s.ok() && impl_.hooks != nullptr) {
+    s = FromRocks(impl_.hooks->ImportPartWritten(part), "import part");
   }
-  if (args.empty()) return Status::OK();  // every order was already stored
-  for (rocksdb::IngestExternalFileArg& arg : feed_files) args.push_back(std::move(arg));
-  AddToKeyFilter(*impl_, finals);
+  if (!s.ok()) {
+    failed_ = true;
+    return s.WithContext("store " + impl_.path);
+  }
+  numbered_ += changes->notes.size();
+
+  // Several files of one column family go into a single argument: RocksDB
+  // gives them increasing sequence numbers in the order listed (import.h).
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+    if (files[slot].empty()) continue;
+    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(impl_, slot);
+    auto arg = std::find_if(args_.begin(), args_.end(),
+                            [family](const rocksdb::IngestExternalFileArg& a) {
+                              return a.column_family == family;
+                            });
+    if (arg == args_.end()) {
+      arg = args_.emplace(args_.end());
+      arg->column_family = family;
+      arg->options.move_files = true;
+    }
+    arg->external_files.push_back(files[slot]);
+  }
+  for (rocksdb::IngestExternalFileArg& feed : feed_files) {
+    auto arg = std::find_if(args_.begin(), args_.end(),
+                            [&feed](const rocksdb::IngestExternalFileArg& a) {
+                              return a.column_family == feed.column_family;
+                            });
+    if (arg == args_.end()) {
+      args_.push_back(std::move(feed));
+    } else {
+      for (std::string& file : feed.external_files) {
+        arg->external_files.push_back(std::move(file));
+      }
+    }
+  }
+  order_files_[part] = files[kOrdersSlot];
+  AddToKeyFilter(impl_, finals);
+
+  // Remember what this part wrote, for the parts after it.
+  std::vector<uint64_t> prefixes;
+  prefixes.reserve((*changes)[kOrdersSlot].size());
+  for (const KeyChange& change : (*changes)[kOrdersSlot]) {
+    prefixes.push_back(PrefixOf(change.key));
+  }
+  // Sorted already (SortChanges); merged into one sorted array.
+  std::vector<uint64_t> merged(written_.size() + prefixes.size());
+  std::merge(written_.begin(), written_.end(), prefixes.begin(), prefixes.end(),
+             merged.begin());
+  written_ = std::move(merged);
+  return Status::OK();
+}
+
+Status ImportFiles::Commit() {
+  if (failed_) return Status::IOError("store " + impl_.path + ": import failed");
+  if (args_.empty()) return Status::OK();  // every order was already stored
   // One step for all column families, the changes and the history
   // included: RocksDB records the files of every family in one manifest
   // write, synced, so after a crash the store has all of them or none.
-  s = FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
-  if (s.ok()) impl_->feed->ImportCommitted(changes->notes.size());
+  Status s = FromRocks(impl_.db->IngestExternalFiles(args_), "store " + impl_.path);
+  if (s.ok()) impl_.feed->ImportCommitted(numbered_);
+  args_.clear();
   return s;
+}
+
+}  // namespace internal
+
+Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
+  Status s = impl_->CheckWritable();
+  if (!s.ok()) return s;
+  if (batch.size() == 0) return Status::OK();
+  Result<std::unique_ptr<internal::ImportFiles>> files =
+      internal::ImportFiles::Start(*impl_);
+  if (!files.ok()) return files.status();
+  WriteOutcome found;
+  s = (*files)->AddPart(batch.rep_->ops, &found);
+  if (!s.ok()) return s;
+  s = internal::ReportCreates(std::move(found), outcome);
+  if (!s.ok()) return s;
+  return (*files)->Commit();
 }
 
 }  // namespace orderstore

@@ -401,7 +401,7 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
 
   if (first == end) {
     // Nothing but whitespace: no records.
-  } else if (*first == '[') {
+  } else if (*first == '[' && options.first_line == 0) {
     // A JSON array of records.
     dom::element root;
     dom::array array;
@@ -444,10 +444,10 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
     };
     const char* second = line_end(first);
     while (second < end && internal::IsJsonSpace(*second)) ++second;
-    const bool lines =
-        second == end || whole_value(first) || whole_value(second);
+    const bool lines = options.first_line != 0 || second == end ||
+                       whole_value(first) || whole_value(second);
     if (lines) {
-      size_t line = 0;
+      size_t line = options.first_line == 0 ? 0 : options.first_line - 1;
       for (const char* p = start; p < end;) {
         const char* eol = line_end(p);
         ++line;

@@ -8,6 +8,8 @@
 
 #include <rocksdb/status.h>
 
+#include <cstddef>
+
 namespace orderstore::internal {
 
 class LiveKeyFilter;
@@ -35,6 +37,13 @@ class StoreHooks {
   // some of its hashes and before it reads the others, so that a test can
   // write in between.
   virtual void GetManyFiltered() {}
+
+  // By an import after it has written the table files of part `part`
+  // (counted from 0); a status other than OK fails the import there as a
+  // write error would, so that a test can fail one in the middle.
+  virtual rocksdb::Status ImportPartWritten(size_t /*part*/) {
+    return rocksdb::Status::OK();
+  }
 };
 
 }  // namespace orderstore::internal

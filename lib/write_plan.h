@@ -31,6 +31,11 @@ struct FinalRecord {
   OrderHash hash;
   const std::string* record;  // into the batch; null: deleted
   bool create;                // stored only if absent (WriteBatch::Create)
+  // In an import written in parts (lib/import.h): the record an earlier
+  // part wrote for this order, which this one replaces. The changes are
+  // worked out against it rather than against the stored record (a create
+  // is still decided against the stored one).
+  const std::string* prior = nullptr;
 };
 
 // The final record of each order `ops` writes, sorted by hash: a batch

@@ -164,6 +164,27 @@ TEST(JsonImportTest, JsonLinesWithBlankLines) {
   EXPECT_EQ(ParseValid(order, 1).size(), 1u);
 }
 
+// A block of a larger JSON Lines input (ParseOptions::first_line): lines
+// are numbered from it, and the block is read as lines whatever its first
+// two lines hold (both broken, or an array, which no record may be).
+TEST(JsonImportTest, ABlockOfLinesIsNumberedFromItsFirstLine) {
+  const std::string order = ExampleOrder();
+  OrderParser parser;
+  ParseOptions options;
+  options.first_line = 7001;
+  options.keep_going = true;
+  ParseResult result =
+      parser.Parse("{\"broken\n[1]\n" + order + "\n", "big.jsonl", options);
+  EXPECT_EQ(result.layout, ParseResult::Layout::kLines);
+  ASSERT_EQ(result.errors.size(), 2u);
+  EXPECT_EQ(result.errors[0].message().rfind("big.jsonl:7001: ", 0), 0u)
+      << result.errors[0].ToString();
+  EXPECT_EQ(result.errors[1].message().rfind("big.jsonl:7002: ", 0), 0u)
+      << result.errors[1].ToString();
+  ASSERT_EQ(result.orders.size(), 1u);
+  EXPECT_EQ(result.Origin("big.jsonl", 0), "big.jsonl:7003");
+}
+
 TEST(JsonImportTest, EmptyInputIsNoRecords) {
   for (std::string_view text : {"", " \n\t\r\n", "\xEF\xBB\xBF"}) {
     EXPECT_TRUE(ParseValid(text, 0).empty());

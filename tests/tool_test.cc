@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tests/test_util.h"
 
@@ -106,6 +107,34 @@ TEST_F(ToolTest, InvalidFileImportsNothingAndNamesLineAndField) {
   EXPECT_EQ(skip.exit_code, 0) << skip.err;
   EXPECT_NE(skip.out.find("skipped 1 invalid records"), std::string::npos);
   EXPECT_EQ(Run({"get", "702892b7b500000eed4190e932000000"}).exit_code, 0);
+}
+
+// A file is read in blocks of lines (4 MiB): an invalid line past the
+// first block is named by its line in the file, and nothing of the file is
+// imported, not even the blocks before it.
+TEST_F(ToolTest, InvalidLineInALaterBlockIsNamedByItsLineInTheFile) {
+  ToolRun generated = RunTool({"generate", "--count", "8000"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  ASSERT_GT(generated.out.size(), size_t{5} << 20);  // more than one block
+  std::vector<std::string> lines = testing::Lines(generated.out);
+  ASSERT_EQ(lines.size(), 8000u);
+  const std::string first_hash = lines[0].substr(lines[0].find("\"order\":\"") + 9, 32);
+  std::string& bad = lines[7899];
+  bad.replace(bad.find("\"status\":\"") + 10, 0, "x");
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  const std::string file = WriteFile("orders.jsonl", text);
+
+  ToolRun import = Run({"import", file});
+  EXPECT_EQ(import.exit_code, 3);
+  EXPECT_NE(import.err.find(file + ":7900: status"), std::string::npos) << import.err;
+  EXPECT_EQ(Run({"get", first_hash}).exit_code, 1);
+
+  ToolRun skip = Run({"import", "--skip-invalid", file});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_NE(skip.out.find("imported 7999 orders"), std::string::npos) << skip.out;
+  EXPECT_NE(skip.out.find("skipped 1 invalid records"), std::string::npos);
+  EXPECT_EQ(Run({"get", first_hash}).exit_code, 0);
 }
 
 // Files below import's threshold go through one synced Store::Write each,

@@ -35,6 +35,11 @@ struct ParseOptions {
   // Called now and then with how many bytes of the text have been parsed,
   // for a progress display. May be empty.
   std::function<void(size_t parsed_bytes, size_t total_bytes)> progress;
+  // Nonzero: the text is a block of whole lines of a larger JSON Lines
+  // input, and this is the number of its first line (errors and
+  // ParseResult::record_numbers count from it). 0: a whole input, its
+  // layout found from its first lines.
+  size_t first_line = 0;
 };
 
 // What OrderParser::Parse read: the valid orders, one error per invalid

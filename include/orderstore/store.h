@@ -83,6 +83,7 @@ class ORDERSTORE_EXPORT WriteBatch {
 
  private:
   friend class Store;
+  friend class Importer;
   struct Rep;
   std::unique_ptr<Rep> rep_;
 };
@@ -309,6 +310,7 @@ class ORDERSTORE_EXPORT Store {
   Result<BackupInfo> Backup(const std::string& backup_dir) const;
 
  private:
+  friend class Importer;
   explicit Store(std::unique_ptr<internal::StoreImpl> impl);
   // Write, and with `expected` (a one-op batch) only if the stored record
   // is byte for byte *expected (empty: absent); else Conflict.
