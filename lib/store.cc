@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <new>
@@ -21,12 +20,14 @@
 #include <thread>
 #include <utility>
 
+#include "lib/store_dirs.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
 #include "orderstore/lifecycle.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
 #include "lib/store_impl.h"
+#include "lib/store_open.h"
 
 namespace orderstore {
 
@@ -584,21 +585,6 @@ void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals) {
 
 namespace {
 
-// The directory inside the store where Store::Import writes its table
-// files before ingesting them.
-constexpr char kImportDir[] = "import.tmp";
-
-// Removes the table files a killed Import left behind. Called only with the
-// store open read-write: RocksDB's lock is held, so no Import of another
-// process is writing there, and a read-only or secondary instance never
-// changes a store's directory. Nothing in it is part of the store (an
-// ingestion moves its files out), so a failure to remove it is harmless:
-// the next Import removes it again.
-void RemoveImportLeftovers(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
-}
-
 // SetGetManyHookForTesting's hook (store_impl.h); the flag keeps GetMany
 // from touching the function when none is set.
 std::atomic<bool> get_many_hook_set{false};
@@ -708,14 +694,27 @@ const std::string& Store::path() const { return impl_->path; }
 
 Result<std::unique_ptr<Store>> Store::Open(const Options& options,
                                            const std::string& path) {
+  return internal::OpenWithFileSystem(options, path, nullptr);
+}
+
+Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
+    const Options& options, const std::string& path,
+    std::shared_ptr<rocksdb::FileSystem> fs) {
   const std::string context = "store " + path;
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec) &&
-      (!options.create_if_missing || options.read_only)) {
+  auto impl = std::make_unique<Store::Impl>();
+  rocksdb::Options rocks = RocksOptions(options);
+  if (fs != nullptr) {
+    impl->env = rocksdb::NewCompositeEnv(fs);
+    rocks.env = impl->env.get();
+  } else {
+    fs = rocksdb::FileSystem::Default();
+  }
+  const bool existed =
+      fs->FileExists(path + "/CURRENT", rocksdb::IOOptions(), nullptr).ok();
+  if (!existed && (!options.create_if_missing || options.read_only)) {
     return Status::NotFound(context + ": no store in this directory");
   }
 
-  rocksdb::Options rocks = RocksOptions(options);
   // Every existing column family must be opened; a new store gets ours.
   std::vector<std::string> families;
   rocksdb::Status listed =
@@ -743,7 +742,6 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     descriptors.emplace_back(name, internal::RocksFamilyOptions(rocks, name));
   }
 
-  auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->read_only = options.read_only;
   rocksdb::DB* db = nullptr;
@@ -765,7 +763,11 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     return FromRocks(s, context);
   }
   impl->db.reset(db);
-  if (!options.read_only) RemoveImportLeftovers(path);
+  if (!existed && !options.read_only) {
+    Status synced = internal::SyncParentDir(fs.get(), path);
+    if (!synced.ok()) return synced.WithContext(context);
+  }
+  if (!options.read_only) internal::ImportDir::RemoveLeftovers(fs.get(), path);
   for (size_t i = 0; i < families.size(); ++i) {
     if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
     for (size_t j = 0; j < internal::kIndexCount; ++j) {
@@ -782,7 +784,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     impl->key_filter = std::make_unique<internal::LiveKeyFilter>(
         impl->db.get(), impl->orders, &impl->import_gate);
   }
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return internal::StoreAccess::Wrap(std::move(impl));
 }
 
 Result<PinnedOrder> Store::Get(const ReadOptions& options,
@@ -934,18 +936,9 @@ Status Store::Import(const WriteBatch& batch) {
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a
   // killed import is removed by the next read-write Open or Import.
-  const std::filesystem::path dir = std::filesystem::path(impl_->path) / kImportDir;
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directory(dir, ec);
-  if (ec) return Status::IOError(dir.string() + ": " + ec.message());
-  struct RemoveDir {
-    const std::filesystem::path& dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } remove_dir{dir};
+  internal::ImportDir dir(impl_->db->GetFileSystem(), impl_->path);
+  s = dir.Create();
+  if (!s.ok()) return s.WithContext("store " + impl_->path);
 
   // Each column family's file is sorted and written on its own: the
   // orders' file (the records, most of the compression work) on a second
@@ -957,7 +950,7 @@ Status Store::Import(const WriteBatch& batch) {
     if (slot_changes.empty()) return;  // a table file cannot be empty
     SortChanges(&slot_changes);
     rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
-    files[slot] = (dir / (family->GetName() + ".sst")).string();
+    files[slot] = dir.File(family->GetName() + ".sst");
     written[slot] = WriteTableFile(*impl_->db, family, slot_changes, files[slot]);
   };
   std::thread orders_writer(write_slot, kOrdersSlot);

@@ -4,6 +4,7 @@
 #define ORDERSTORE_LIB_STORE_IMPL_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/slice.h>
 
 #include <array>
@@ -62,6 +63,9 @@ class Snapshot {
 };
 
 struct Store::Impl {
+  // The Env over the file system the store was opened with
+  // (internal::OpenWithFileSystem); declared first so that it outlives db.
+  std::unique_ptr<rocksdb::Env> env;
   std::string path;
   // Read-only and secondary stores never change while open, so reads need
   // no snapshot (and a secondary instance refuses them).
@@ -128,6 +132,9 @@ namespace internal {
 // The internals of an open store, for lib/'s tests and benchmarks.
 struct StoreAccess {
   static const Store::Impl& ImplOf(const Store& store) { return *store.impl_; }
+  static std::unique_ptr<Store> Wrap(std::unique_ptr<Store::Impl> impl) {
+    return std::unique_ptr<Store>(new Store(std::move(impl)));
+  }
 };
 
 // For tests: `hook` is called by GetMany (without a snapshot) after the key
