@@ -22,6 +22,7 @@
 
 #include "lib/store_dirs.h"
 #include "lib/index.h"
+#include "lib/ingest_check.h"
 #include "lib/live_store.h"
 #include "orderstore/lifecycle.h"
 #include "lib/record.h"
@@ -969,10 +970,36 @@ Status Store::Import(const WriteBatch& batch) {
   }
   if (args.empty()) return Status::OK();  // every order was already stored
   AddToKeyFilter(*impl_, finals);
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (const rocksdb::IngestExternalFileArg& arg : args) {
+    families.push_back(arg.column_family);
+  }
+  const std::vector<size_t> unbounded =
+      internal::CountUnboundedFiles(*impl_->db, families);
   // One step for all column families: RocksDB records the files of every
   // family in one manifest write, synced, so after a crash the store has
   // all of them or none.
-  return FromRocks(impl_->db->IngestExternalFiles(args), "store " + impl_->path);
+  rocksdb::Status ingested = impl_->db->IngestExternalFiles(args);
+  // Then what a read error may have made RocksDB lose (lib/ingest_check.h).
+  if (ingested.ok()) {
+    ingested = internal::RewriteUnboundedIngestions(
+        *impl_->db, families, unbounded,
+        [&](size_t i, rocksdb::WriteBatch* rewrite) {
+          for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+            if (FamilyOfSlot(*impl_, slot) != families[i]) continue;
+            for (const KeyChange& change : (*changes)[slot]) {
+              rocksdb::Status added =
+                  change.deleted ? rewrite->Delete(families[i], change.key)
+                                 : rewrite->Put(families[i], change.key,
+                                                rocksdb::Slice(change.value.data(),
+                                                               change.value.size()));
+              if (!added.ok()) return added;
+            }
+          }
+          return rocksdb::Status::OK();
+        });
+  }
+  return FromRocks(ingested, "store " + impl_->path);
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,

@@ -67,14 +67,15 @@ std::string NameOf(const std::string& path) {
 class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
  public:
   FaultWritableFile(std::unique_ptr<rocksdb::FSWritableFile> file,
-                    FaultFs* owner, FaultFs::NodePtr node)
+                    FaultFs* owner, FaultFs::NodePtr node, std::string path)
       : FSWritableFileOwnerWrapper(std::move(file)),
         fs_(owner),
-        node_(std::move(node)) {}
+        node_(std::move(node)),
+        path_(std::move(path)) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options,
                   IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kWrite);
+    IOStatus s = fs_->Enter(FaultOp::kWrite, path_);
     if (s.ok()) s = target()->Append(data, options, dbg);
     if (s.ok()) fs_->Appended(node_, data.size());
     return s;
@@ -82,7 +83,7 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const rocksdb::DataVerificationInfo& info,
                   IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kWrite);
+    IOStatus s = fs_->Enter(FaultOp::kWrite, path_);
     if (s.ok()) s = target()->Append(data, options, info, dbg);
     if (s.ok()) fs_->Appended(node_, data.size());
     return s;
@@ -90,7 +91,7 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus PositionedAppend(const Slice& data, uint64_t offset,
                             const IOOptions& options,
                             IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kWrite);
+    IOStatus s = fs_->Enter(FaultOp::kWrite, path_);
     if (s.ok()) s = target()->PositionedAppend(data, offset, options, dbg);
     if (s.ok()) fs_->Resized(node_, offset + data.size(), /*grow_only=*/true);
     return s;
@@ -99,7 +100,7 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
                             const IOOptions& options,
                             const rocksdb::DataVerificationInfo& info,
                             IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kWrite);
+    IOStatus s = fs_->Enter(FaultOp::kWrite, path_);
     if (s.ok()) {
       s = target()->PositionedAppend(data, offset, options, info, dbg);
     }
@@ -113,13 +114,13 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
     return s;
   }
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kSync);
+    IOStatus s = fs_->Enter(FaultOp::kSync, path_);
     if (s.ok()) s = target()->Sync(options, dbg);
     fs_->Synced(node_, s.ok());
     return s;
   }
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kSync);
+    IOStatus s = fs_->Enter(FaultOp::kSync, path_);
     if (s.ok()) s = target()->Fsync(options, dbg);
     fs_->Synced(node_, s.ok());
     return s;
@@ -128,25 +129,28 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
  private:
   FaultFs* fs_;
   FaultFs::NodePtr node_;
+  std::string path_;
 };
 
 class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
  public:
   FaultRandomAccessFile(std::unique_ptr<rocksdb::FSRandomAccessFile> file,
-                        FaultFs* owner)
-      : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(owner) {}
+                        FaultFs* owner, std::string path)
+      : FSRandomAccessFileOwnerWrapper(std::move(file)),
+        fs_(owner),
+        path_(std::move(path)) {}
 
   IOStatus Read(uint64_t offset, size_t n, const IOOptions& options,
                 Slice* result, char* scratch,
                 IODebugContext* dbg) const override {
-    IOStatus s = fs_->Enter(FaultOp::kRead);
+    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
     return s.ok() ? target()->Read(offset, n, options, result, scratch, dbg)
                   : s;
   }
   // One call, one count: all its requests fail together.
   IOStatus MultiRead(rocksdb::FSReadRequest* reqs, size_t num_reqs,
                      const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead);
+    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
     if (s.ok()) return target()->MultiRead(reqs, num_reqs, options, dbg);
     for (size_t i = 0; i < num_reqs; ++i) reqs[i].status = s;
     return s;
@@ -162,23 +166,26 @@ class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
 
  private:
   FaultFs* fs_;
+  std::string path_;
 };
 
 class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
  public:
   FaultSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file,
-                      FaultFs* owner)
-      : FSSequentialFileOwnerWrapper(std::move(file)), fs_(owner) {}
+                      FaultFs* owner, std::string path)
+      : FSSequentialFileOwnerWrapper(std::move(file)),
+        fs_(owner),
+        path_(std::move(path)) {}
 
   IOStatus Read(size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead);
+    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
     return s.ok() ? target()->Read(n, options, result, scratch, dbg) : s;
   }
   IOStatus PositionedRead(uint64_t offset, size_t n, const IOOptions& options,
                           Slice* result, char* scratch,
                           IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead);
+    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
     return s.ok() ? target()->PositionedRead(offset, n, options, result,
                                              scratch, dbg)
                   : s;
@@ -186,6 +193,7 @@ class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
 
  private:
   FaultFs* fs_;
+  std::string path_;
 };
 
 class FaultDirectory : public rocksdb::FSDirectoryWrapper {
@@ -197,7 +205,7 @@ class FaultDirectory : public rocksdb::FSDirectoryWrapper {
         path_(std::move(path)) {}
 
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kSync);
+    IOStatus s = fs_->Enter(FaultOp::kSync, path_);
     if (s.ok()) s = FSDirectoryWrapper::Fsync(options, dbg);
     fs_->DirSynced(path_, s.ok());
     return s;
@@ -205,7 +213,7 @@ class FaultDirectory : public rocksdb::FSDirectoryWrapper {
   IOStatus FsyncWithDirOptions(
       const IOOptions& options, IODebugContext* dbg,
       const rocksdb::DirFsyncOptions& dir_options) override {
-    IOStatus s = fs_->Enter(FaultOp::kSync);
+    IOStatus s = fs_->Enter(FaultOp::kSync, path_);
     if (s.ok()) s = FSDirectoryWrapper::FsyncWithDirOptions(options, dbg, dir_options);
     fs_->DirSynced(path_, s.ok());
     return s;
@@ -245,12 +253,17 @@ uint64_t FaultFs::Calls(FaultOp op) const {
   return calls_[static_cast<size_t>(op)];
 }
 
+std::string FaultFs::LastInjected() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_injected_;
+}
+
 uint64_t FaultFs::Injected(FaultOp op) const {
   std::lock_guard<std::mutex> lock(mu_);
   return injected_[static_cast<size_t>(op)];
 }
 
-IOStatus FaultFs::Enter(FaultOp op) {
+IOStatus FaultFs::Enter(FaultOp op, const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
   if (off_) return IOStatus::OK();  // nothing fails in a dead machine
   const size_t i = static_cast<size_t>(op);
@@ -260,6 +273,7 @@ IOStatus FaultFs::Enter(FaultOp op) {
     return IOStatus::OK();
   }
   ++injected_[i];
+  last_injected_ = std::string(FaultOpName(op)) + " of " + path;
   return arm.error == ENOSPC ? IOStatus::NoSpace("injected ENOSPC")
                              : IOStatus::IOError("injected EIO");
 }
@@ -351,7 +365,7 @@ IOStatus FaultFs::NewSequentialFile(const std::string& f,
                                     std::unique_ptr<rocksdb::FSSequentialFile>* result,
                                     IODebugContext* dbg) {
   IOStatus s = target()->NewSequentialFile(f, options, result, dbg);
-  if (s.ok()) result->reset(new FaultSequentialFile(std::move(*result), this));
+  if (s.ok()) result->reset(new FaultSequentialFile(std::move(*result), this, f));
   return s;
 }
 
@@ -360,7 +374,7 @@ IOStatus FaultFs::NewRandomAccessFile(
     std::unique_ptr<rocksdb::FSRandomAccessFile>* result, IODebugContext* dbg) {
   IOStatus s = target()->NewRandomAccessFile(f, options, result, dbg);
   if (s.ok()) {
-    result->reset(new FaultRandomAccessFile(std::move(*result), this));
+    result->reset(new FaultRandomAccessFile(std::move(*result), this, f));
   }
   return s;
 }
@@ -369,7 +383,7 @@ IOStatus FaultFs::NewWritableFile(const std::string& f,
                                   const FileOptions& options,
                                   std::unique_ptr<rocksdb::FSWritableFile>* result,
                                   IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate);
+  IOStatus s = Enter(FaultOp::kCreate, f);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string path = Norm(f);
@@ -389,14 +403,14 @@ IOStatus FaultFs::NewWritableFile(const std::string& f,
   if (!s.ok()) return s;
   auto node = std::make_shared<Node>();
   dir.live[NameOf(path)] = node;
-  result->reset(new FaultWritableFile(std::move(*result), this, node));
+  result->reset(new FaultWritableFile(std::move(*result), this, node, f));
   return s;
 }
 
 IOStatus FaultFs::ReopenWritableFile(
     const std::string& f, const FileOptions& options,
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate);
+  IOStatus s = Enter(FaultOp::kCreate, f);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string path = Norm(f);
@@ -410,7 +424,7 @@ IOStatus FaultFs::ReopenWritableFile(
   // (The reopened file object counts its size from 0: ask the disk.)
   uint64_t size = 0;
   if (target()->GetFileSize(f, IOOptions(), &size, dbg).ok()) node->size = size;
-  result->reset(new FaultWritableFile(std::move(*result), this, node));
+  result->reset(new FaultWritableFile(std::move(*result), this, node, f));
   return s;
 }
 
@@ -448,7 +462,7 @@ IOStatus FaultFs::NewDirectory(const std::string& d, const IOOptions& options,
 IOStatus FaultFs::NewLogger(const std::string& f, const IOOptions& options,
                             std::shared_ptr<rocksdb::Logger>* result,
                             IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate);
+  IOStatus s = Enter(FaultOp::kCreate, f);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string path = Norm(f);
@@ -483,7 +497,7 @@ IOStatus FaultFs::Truncate(const std::string& f, size_t size,
 
 IOStatus FaultFs::RenameFile(const std::string& from, const std::string& to,
                              const IOOptions& options, IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kRename);
+  IOStatus s = Enter(FaultOp::kRename, from);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string src = Norm(from), dst = Norm(to);
@@ -499,7 +513,7 @@ IOStatus FaultFs::RenameFile(const std::string& from, const std::string& to,
 
 IOStatus FaultFs::LinkFile(const std::string& from, const std::string& to,
                            const IOOptions& options, IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kRename);
+  IOStatus s = Enter(FaultOp::kRename, from);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string src = Norm(from), dst = Norm(to);
@@ -515,7 +529,7 @@ IOStatus FaultFs::LinkFile(const std::string& from, const std::string& to,
 
 IOStatus FaultFs::CreateDir(const std::string& d, const IOOptions& options,
                             IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate);
+  IOStatus s = Enter(FaultOp::kCreate, d);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string path = Norm(d);
@@ -532,7 +546,7 @@ IOStatus FaultFs::CreateDir(const std::string& d, const IOOptions& options,
 IOStatus FaultFs::CreateDirIfMissing(const std::string& d,
                                      const IOOptions& options,
                                      IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate);
+  IOStatus s = Enter(FaultOp::kCreate, d);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string path = Norm(d);

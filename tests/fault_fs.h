@@ -83,6 +83,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   uint64_t Calls(FaultOp op) const;
   // Failures injected so far, of kind `op`.
   uint64_t Injected(FaultOp op) const;
+  // The last failure injected: its kind and file ("read of /x/000012.sst").
+  std::string LastInjected() const;
 
   // --- Power loss.
 
@@ -169,7 +171,7 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   using NodePtr = std::shared_ptr<Node>;
   // Counts a call of kind `op` and says whether it fails: OK or an
   // injected error.
-  rocksdb::IOStatus Enter(FaultOp op);
+  rocksdb::IOStatus Enter(FaultOp op, const std::string& path);
   void Appended(const NodePtr& node, uint64_t bytes);
   void Resized(const NodePtr& node, uint64_t size, bool grow_only);
   void Synced(const NodePtr& node, bool ok);
@@ -203,6 +205,7 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::array<Arm, kFaultOpCount> arms_{};
   std::map<std::string, Dir> dirs_;  // by normalised path
   uint64_t trash_files_ = 0;
+  std::string last_injected_;
 };
 
 }  // namespace orderstore::testing

@@ -17,11 +17,12 @@ constexpr uint64_t kIndexSpan = uint64_t{1} << 40;
 
 }  // namespace
 
-FaultWriter::FaultWriter(int id, uint64_t seed, AckedOrders* acked)
+FaultWriter::FaultWriter(int id, uint64_t seed, AckedOrders* acked,
+                         uint64_t first_index)
     : id_(id),
       acked_(acked),
       random_(seed * 1000 + id),
-      next_index_(static_cast<uint64_t>(id) * kIndexSpan) {}
+      next_index_(static_cast<uint64_t>(id) * kIndexSpan + first_index) {}
 
 void FaultWriter::Reload() { mine_ = acked_->Of(id_); }
 
@@ -142,11 +143,25 @@ Status FaultWriter::Update(Store& store) {
 
 Status FaultWriter::Step(Store& store) {
   const uint64_t kind = random_() % 100;
-  if (kind < 30 || mine_.empty()) return Put(store, NewOrder());
-  if (kind < 40) return Put(store, Changed(random_() % mine_.size()));
-  if (kind < 60) return Batch(store, /*import=*/false, 1 + random_() % 7);
-  if (kind < 85) return Update(store);
-  return Batch(store, /*import=*/true, 5 + random_() % 146);
+  return Step(store, kind < 30   ? Kind::kPut
+                     : kind < 40 ? Kind::kChange
+                     : kind < 60 ? Kind::kBatch
+                     : kind < 85 ? Kind::kUpdate
+                                 : Kind::kImport);
+}
+
+Status FaultWriter::Step(Store& store, Kind kind) {
+  if (kind == Kind::kPut || mine_.empty()) return Put(store, NewOrder());
+  switch (kind) {
+    case Kind::kChange:
+      return Put(store, Changed(random_() % mine_.size()));
+    case Kind::kBatch:
+      return Batch(store, /*import=*/false, 1 + random_() % 7);
+    case Kind::kUpdate:
+      return Update(store);
+    default:
+      return Batch(store, /*import=*/true, 5 + random_() % 146);
+  }
 }
 
 }  // namespace orderstore::testing

@@ -26,8 +26,10 @@ namespace orderstore::testing {
 
 class FaultWriter {
  public:
-  // Writer number `id` of `acked`, drawing its choices from `seed`.
-  FaultWriter(int id, uint64_t seed, AckedOrders* acked);
+  // Writer number `id` of `acked`, drawing its choices from `seed`; its new
+  // orders are its orders number first_index, first_index + 1, ...
+  FaultWriter(int id, uint64_t seed, AckedOrders* acked,
+              uint64_t first_index = 0);
 
   // Takes a write the store returned OK for as acknowledged only if
   // `gate` says so when it returns (a power-loss test: only before the cut).
@@ -40,6 +42,9 @@ class FaultWriter {
   // Makes one random write to `store`: OK when the store acknowledged it.
   // Otherwise the store's error (the write stays in flight in `acked`).
   Status Step(Store& store);
+  // The same, of one kind.
+  enum class Kind { kPut, kChange, kBatch, kUpdate, kImport };
+  Status Step(Store& store, Kind kind);
 
   // The kind of the last write Step made ("put", "batch", "update",
   // "import").
