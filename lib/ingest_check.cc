@@ -5,43 +5,60 @@
 namespace orderstore::internal {
 namespace {
 
-size_t Unbounded(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
+// The files of `family` without valid key bounds: no file of ours holds
+// the empty key, so a bound that is empty can only be one RocksDB failed
+// to read.
+std::vector<std::string> Unbounded(rocksdb::DB& db,
+                                   rocksdb::ColumnFamilyHandle* family) {
   rocksdb::ColumnFamilyMetaData meta;
   db.GetColumnFamilyMetaData(family, &meta);
-  size_t n = 0;
+  std::vector<std::string> names;
   for (const rocksdb::LevelMetaData& level : meta.levels) {
     for (const rocksdb::SstFileMetaData& file : level.files) {
-      n += file.smallestkey.empty() && file.largestkey.empty();
+      if (file.smallestkey.empty() || file.largestkey.empty()) {
+        names.push_back(file.name);
+      }
     }
   }
-  return n;
+  return names;
 }
 
 }  // namespace
 
-std::vector<size_t> CountUnboundedFiles(
+std::set<std::string> UnboundedFiles(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
-  std::vector<size_t> counts;
+  std::set<std::string> names;
   for (rocksdb::ColumnFamilyHandle* family : families) {
-    counts.push_back(Unbounded(db, family));
+    for (std::string& name : Unbounded(db, family)) names.insert(std::move(name));
   }
-  return counts;
+  return names;
 }
 
 rocksdb::Status RewriteUnboundedIngestions(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-    const std::vector<size_t>& before,
+    const std::set<std::string>& before,
     const std::function<rocksdb::Status(size_t, rocksdb::WriteBatch*)>& fill) {
   rocksdb::WriteBatch batch;
+  std::vector<std::string> lost;
   for (size_t i = 0; i < families.size(); ++i) {
-    if (Unbounded(db, families[i]) <= before[i]) continue;
+    bool family_lost = false;
+    for (std::string& name : Unbounded(db, families[i])) {
+      if (before.count(name) != 0) continue;
+      lost.push_back(std::move(name));
+      family_lost = true;
+    }
+    if (!family_lost) continue;
     rocksdb::Status s = fill(i, &batch);
     if (!s.ok()) return s;
   }
-  if (batch.Count() == 0) return rocksdb::Status::OK();
+  if (lost.empty()) return rocksdb::Status::OK();
   rocksdb::WriteOptions synced;
   synced.sync = true;
-  return db.Write(synced, &batch);
+  rocksdb::Status s = db.Write(synced, &batch);
+  // Then the file goes: its wrong bounds break the order a level's files
+  // must keep, which iterators rely on.
+  for (size_t i = 0; s.ok() && i < lost.size(); ++i) s = db.DeleteFile(lost[i]);
+  return s;
 }
 
 }  // namespace orderstore::internal

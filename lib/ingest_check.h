@@ -12,24 +12,26 @@
 #include <rocksdb/write_batch.h>
 
 #include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace orderstore::internal {
 
-// How many table files without key bounds each of `families` holds (no
-// file of ours is empty, so such a file can only be one lost that way).
-std::vector<size_t> CountUnboundedFiles(
+// The names of the table files of `families` without valid key bounds.
+std::set<std::string> UnboundedFiles(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families);
 
-// After an ingestion into `families` returned OK: for each family holding
-// more files without key bounds than `before` (CountUnboundedFiles before
-// the ingestion) says, writes what `fill(i, &batch)` puts in a batch for
-// families[i] again, through one synced write: those entries, newer than
-// the lost file's, are then what reads see. Returns the write's status
-// (OK when nothing was lost).
+// After an ingestion into `families` returned OK: for each family holding a
+// file without valid key bounds that `before` (UnboundedFiles before the
+// ingestion) does not name, writes what `fill(i, &batch)` puts in a batch
+// for families[i] again, through one synced write, then removes the file
+// from the store (DB::DeleteFile): its wrong bounds would break iterators.
+// Returns the first failure (OK when nothing was lost). A crash between
+// the ingestion and this leaves such a file behind (see docs/faults.md).
 rocksdb::Status RewriteUnboundedIngestions(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-    const std::vector<size_t>& before,
+    const std::set<std::string>& before,
     const std::function<rocksdb::Status(size_t, rocksdb::WriteBatch*)>& fill);
 
 }  // namespace orderstore::internal

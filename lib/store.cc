@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <new>
+#include <set>
 #include <span>
 #include <thread>
 #include <utility>
@@ -974,8 +975,8 @@ Status Store::Import(const WriteBatch& batch) {
   for (const rocksdb::IngestExternalFileArg& arg : args) {
     families.push_back(arg.column_family);
   }
-  const std::vector<size_t> unbounded =
-      internal::CountUnboundedFiles(*impl_->db, families);
+  const std::set<std::string> unbounded =
+      internal::UnboundedFiles(*impl_->db, families);
   // One step for all column families: RocksDB records the files of every
   // family in one manifest write, synced, so after a crash the store has
   // all of them or none.
