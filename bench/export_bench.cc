@@ -33,11 +33,11 @@ constexpr size_t kPage = 4096;
 // lie in the row cache of a store bigger than the CPU caches. So no hardware
 // prefetcher can run ahead from one record to the next, each export starts
 // with TLB misses and cache misses on its record (its lines, 1.8 MB in all,
-// fit in L3), and the layout does not depend on what
-// the heap did before the benchmark: 4,096 records allocated one by one lie
-// back to back in a fresh heap (walked in address order, streamed in by the
-// prefetchers: 395 ns an order) but scattered after the get benchmarks have
-// churned it (1,114 ns), which made this figure depend on the run.
+// fit in L3), and the layout does not depend on what the heap did before
+// the benchmark: 4,096 records allocated one by one lie back to back in a
+// fresh heap (walked in address order, streamed in by the prefetchers) but
+// scattered after the get benchmarks have churned it, which would make the
+// figure depend on what ran before it (nearly 3x between the two).
 struct FreeArena {
   void operator()(char* arena) const { std::free(arena); }
 };

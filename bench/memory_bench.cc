@@ -2,7 +2,7 @@
 // store's figures: a chain of dependent loads, one per cache line, visiting
 // every line of a region in random order. A get that reads its record pays
 // such a load where the floor (which does not touch the value) does not, and
-// so does the key filter's probe; BENCHMARKS.md uses these figures to say
+// so does the key filter's probe; docs/benchmarks.md uses these figures to say
 // where a get's time goes.
 #include <benchmark/benchmark.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-// Reconciliation workloads (issue 7): one-day creation windows next to
+// Reconciliation workloads: one-day creation windows next to
 // SQLite answering them with an index, reconcile scans on 1 and 2 threads,
 // and compare-and-set status updates with and without conflicts.
 #include <benchmark/benchmark.h>

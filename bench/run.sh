@@ -4,11 +4,12 @@
 # followed by the summary table (ns/op, allocations, ratios, targets).
 #
 # Every benchmark runs three times, the repetitions of all of them in random
-# order, and the table shows the medians: this machine's speed drifts within
-# a run (one cold memory load took 257 to 484 ns over one day), and a
+# order, and the table shows the medians: a shared machine's speed drifts
+# within a run (the cost of one cold memory load can move by half), and a
 # single pass puts each benchmark of a ratio in a different stretch of it.
 # Arguments given here come later and win (--benchmark_repetitions=1 for
-# one quick pass). A full run takes about 17 minutes here.
+# one quick pass). A full run takes about a quarter of an hour on 2 cores.
+# docs/benchmarks.md explains the method and holds the current figures.
 #
 #   bench/run.sh                  # 1,000,000 orders
 #   bench/run.sh --orders 20000   # fewer; other arguments go to the binary

@@ -11,7 +11,7 @@ if(NOT status EQUAL 0)
 names a public name in include/orderstore/ that has no comment, or a comment \
 Doxygen cannot read. Document it in its header, saying what it does on \
 success, when the order is missing, on failure, and its lifetime and \
-thread-safety rules where they apply (STYLE.md §2). A `//` comment documents \
+thread-safety rules where they apply. A `//` comment documents \
 the declarations right below it, up to a blank line; a trailing `// ...` \
 documents one member or enumerator (docs/comments.awk explains the \
 conventions).")

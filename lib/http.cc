@@ -1,4 +1,4 @@
-// The detail endpoint of SPEC §6 (see http.h).
+// The detail endpoint (see http.h and docs/http.md).
 #include "orderstore/http.h"
 
 #include <charconv>

@@ -1,5 +1,5 @@
 // An in-memory filter of every order hash a read-write store holds, so that
-// a get of an unknown hash is answered without RocksDB (issue 4).
+// a get of an unknown hash is answered without RocksDB.
 //
 // Why at the store level: RocksDB 7.8 looks a key up in the row cache
 // before each table file's bloom filter, so an absent key pays a row-cache

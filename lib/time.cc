@@ -1,4 +1,5 @@
-// RFC 3339 times (SPEC §2): parsing, writing and validating Timestamp.
+// RFC 3339 times (docs/contract.md, "Times"): parsing, writing and
+// validating Timestamp.
 //
 // The calendar is Boost.Date_Time's Gregorian one. It covers the years 1400 to
 // 9999 and throws outside them or for an impossible date, so every call into

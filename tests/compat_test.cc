@@ -1,8 +1,8 @@
-// Schema evolution (SPEC §3): bytes written by an older build must read in
-// every newer one. The record below is the source document's example as
-// written by the first build (version 0.1.0, schema/order.fbs as first
-// committed). Never regenerate it: if this test fails, the schema broke
-// compatibility.
+// Schema evolution (the rules of schema/order.fbs): bytes written by an
+// older build must read in every newer one. The record below is the source
+// document's example as written by the first build (version 0.1.0,
+// schema/order.fbs as first committed). Never regenerate it: if this test
+// fails, the schema broke compatibility.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -7,7 +7,7 @@
 // byte-identical, every stored record verifies and is one the writer wrote,
 // and each atomic batch is all there or not at all.
 // ORDERSTORE_CRASH_KILLS sets the number of kills (default 30; the long
-// form in the README uses 1000).
+// form in docs/reliability.md uses 1000).
 //
 // KilledImportIsAllOrNothing: `orderstore import` of a large file, killed
 // part-way at several moments: the file's orders are all in the store or

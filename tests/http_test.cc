@@ -1,4 +1,4 @@
-// The detail endpoint as a plain function (SPEC §6): every status, header
+// The detail endpoint as a plain function (docs/http.md): every status, header
 // and body, without sockets.
 #include "orderstore/http.h"
 

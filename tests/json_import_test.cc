@@ -1,6 +1,6 @@
-// Tests for OrderParser (SPEC §2, §5 import): the example, the three input
-// formats, every validation error with its location and field, keep_going
-// and progress.
+// Tests for OrderParser (docs/contract.md, "Reading"): the example, the
+// three input formats, every validation error with its location and field,
+// keep_going and progress.
 #include "orderstore/json_import.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
-// Tests for ParseTimestamp, FormatTimestamp and ValidateTimestamp (SPEC §2),
+// Tests for ParseTimestamp, FormatTimestamp and ValidateTimestamp (the time
+// format of docs/contract.md),
 // and the verifier's IsValidTimestamp beside the last.
 #include <cinttypes>
 #include <cstddef>

@@ -19,7 +19,8 @@
 
 namespace orderstore::tool {
 
-// SPEC §5.
+// The exit codes every subcommand shares (docs/cli.md); reconcile adds its
+// own for findings.
 enum ExitCode {
   kExitOk = 0,
   kExitNotFound = 1,
@@ -96,7 +97,7 @@ bool Emit(const std::string& text);
 
 // Prints orders to stdout as JSON Lines of bare order objects, an aligned
 // table for a person, or one multi-order response {"data":[...],
-// "request_id":"..."} (SPEC §2), streaming in constant memory.
+// "request_id":"..."}, streaming in constant memory.
 class OrderPrinter {
  public:
   enum class Format { kJsonLines, kTable, kArray };

@@ -82,16 +82,11 @@ class Progress {
 // From this many orders a file is landed by Store::Import (sorted table
 // files, ingested); a smaller one goes through Store::Write (one synced
 // batch), which adds no table files of its own: every Import adds up to
-// four, for compactions to merge. Measured on a store of 200,000 orders
-// (2 cores, load ~10), process CPU / wall per file of new orders:
-//        1 order:  Write 1.0 ms / 19 ms,   Import 8.6 ms / 114 ms
-//      100 orders: Write 1.8 ms / 15 ms,   Import 15 ms / 121 ms
-//    1,000 orders: Write 17 ms / 113 ms,   Import 37 ms / 219 ms
-//    5,000 orders: Write 133 ms / 630 ms,  Import 154 ms / 887 ms
-//   10,000 orders: Write 228 ms / 1.26 s,  Import 314 ms / 1.59 s
-// (another run at 10,000: Write 182 ms, Import 61 ms). Write's figures
-// leave out its memtable's later flush, which Import has already done; so
-// below 10,000 orders Write is the cheaper road, from there on Import.
+// four, for compactions to merge. Import pays a fixed cost per call
+// (writing, syncing and ingesting four files) that dominates small files,
+// where Write costs several times less; Write's cost grows with its
+// memtable's later flush, which Import has already done, so the two meet
+// around 10,000 orders, from where Import is the cheaper road.
 constexpr size_t kImportThreshold = 10000;
 
 }  // namespace

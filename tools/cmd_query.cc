@@ -11,8 +11,8 @@
 namespace orderstore::tool {
 namespace {
 
-// The exit code of reconcile when it found something (SPEC §5's codes are
-// 0-4; the reconciliation issue adds 5).
+// The exit code of reconcile when it found something: past the shared
+// codes 0-4 (cli.h), so that a script tells findings from failures.
 constexpr int kExitFindings = 5;
 
 // Prints the orders of `it`, then the cursor of the next page on stderr when

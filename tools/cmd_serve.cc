@@ -1,4 +1,4 @@
-// orderstore serve: the detail endpoint (SPEC §6) over HTTP/1.1 with
+// orderstore serve: the detail endpoint (docs/http.md) over HTTP/1.1 with
 // Boost.Beast. The answer to each request comes from the library's
 // HandleHttpRequest; this file only moves bytes: accept, read with a bound
 // and a timeout, write, keep alive, stop gracefully.
@@ -30,7 +30,7 @@ const char kServeHelp[] = R"(usage: orderstore [--db DIR] serve [--listen HOST:P
                                    [--row-cache-mib N]
 
 Answers GET /v1/order/detail/<order_hash> over HTTP/1.1 with the documented
-detail response (SPEC §6). HEAD is answered like GET without the body.
+detail response. HEAD is answered like GET without the body.
 Errors have the body {"request_id":"...","code":N,"message":"..."}: 400 for
 a malformed hash, 404 for an unknown order or any other path, 405 (with
 "Allow: GET, HEAD") for other methods, 503 when the store cannot be read;
@@ -211,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool Overdue(Clock::time_point now) const { return now > deadline_; }
 
   // Pending reads and writes then end with operation_aborted, dropping the
-  // last references to this session.
+  // Session's last references.
   void Close() {
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);

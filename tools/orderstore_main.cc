@@ -1,4 +1,4 @@
-// orderstore: the command-line tool (SPEC §5). Parses the global options
+// orderstore: the command-line tool (docs/cli.md). Parses the global options
 // and dispatches to a subcommand (tools/cmd_*.cc), each of which parses argv
 // around calls to the public library; all order logic lives in lib/.
 //

@@ -1,4 +1,4 @@
-// The HTTP endpoint of SPEC §6 as plain functions: a request's method and
+// The HTTP endpoint (docs/http.md) as plain functions: a request's method and
 // target in, the status, request id and body out (HandleHttpRequest), and
 // that response as HTTP/1.1 bytes (AppendHttpResponse). `orderstore serve`
 // puts them behind a socket; tests call them directly.

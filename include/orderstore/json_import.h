@@ -3,8 +3,8 @@
 // Thread safety: an OrderParser keeps parse buffers for reuse and must be
 // used by one thread at a time; use one parser per thread.
 //
-// Accepted input (SPEC §5): JSON Lines, a JSON array, or a single JSON
-// value. Each record is either a documented response
+// Accepted input (docs/contract.md): JSON Lines, a JSON array, or a single
+// JSON value. Each record is either a documented response
 // ({"data":...,"request_id":...}, where data is one order or an array of
 // orders) or a bare order object. Every documented field is required, with
 // its documented type; unknown extra fields are ignored. Invalid records are

@@ -60,8 +60,8 @@ struct Options {
   // found. Memory: ~2.5 bytes per stored order (2.4 MiB per million), up
   // to ~5 while it is rebuilt after the store has grown past twice its
   // size at the last build. Open is not delayed: a background thread reads
-  // every key once (per million orders: 0.9 s on a quiet 2-core machine,
-  // 9.7 s on a busy one), and gets go to RocksDB as before until it is done.
+  // every key once (about a second per million orders on an idle core), and
+  // gets go to RocksDB as before until it is done.
   // Used by read-write opens only (a read-only open could not see the
   // writer's new orders in it).
   bool key_filter = true;

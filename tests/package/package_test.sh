@@ -126,11 +126,23 @@ $leaked"
 
   changelog)
     # project(VERSION) is the one place the version is set; a new version
-    # needs its CHANGELOG.md entry, newest first.
-    newest=$(grep -m1 -E '^## [0-9]' "$SOURCE_DIR/CHANGELOG.md" | cut -c4-)
+    # needs its CHANGELOG.md entry, newest first. Changes not yet released
+    # collect in one "## Unreleased" section, which may only come first:
+    # releasing renames it to the version.
+    sections=$(grep -E '^## ' "$SOURCE_DIR/CHANGELOG.md" | cut -c4- || true)
+    first=$(head -n1 <<<"$sections")
+    released=$(grep -vx 'Unreleased' <<<"$sections" || true)
+    newest=$(head -n1 <<<"$released")
+    [[ $(grep -cx 'Unreleased' <<<"$sections") -le 1 ]] ||
+      fail "CHANGELOG.md has more than one '## Unreleased' section"
+    [[ "$first" == "Unreleased" || "$sections" != *Unreleased* ]] ||
+      fail "CHANGELOG.md's '## Unreleased' section must come first, above '## $newest'"
+    bad=$(grep -vxE '[0-9]+\.[0-9]+\.[0-9]+' <<<"$released" || true)
+    [[ -z "$bad" ]] ||
+      fail "CHANGELOG.md sections are '## Unreleased' or '## X.Y.Z'; not: $bad"
     [[ "$newest" == "$VERSION" ]] ||
-      fail "CHANGELOG.md's newest entry is '$newest', project(VERSION) says $VERSION: add a '## $VERSION' section"
-    echo "ok: CHANGELOG.md starts with $VERSION"
+      fail "CHANGELOG.md's newest released entry is '$newest', project(VERSION) says $VERSION: add a '## $VERSION' section (or rename '## Unreleased')"
+    echo "ok: CHANGELOG.md's newest released entry is $VERSION"
     ;;
 
   *) fail "unknown step $step" ;;

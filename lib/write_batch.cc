@@ -1,0 +1,30 @@
+// WriteBatch: the puts and deletes Store::Write and Store::Import apply
+// together, each put encoded as its record when it is added.
+#include "lib/write_batch_rep.h"
+
+#include <memory>
+
+#include "lib/record.h"
+
+namespace orderstore {
+
+WriteBatch::WriteBatch() : rep_(std::make_unique<Rep>()) {}
+WriteBatch::~WriteBatch() = default;
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
+
+Status WriteBatch::Put(const Order& order) {
+  Status s = ValidateOrder(order);
+  if (!s.ok()) return s.WithContext("order " + order.hash.ToHex());
+  rep_->ops.push_back({order.hash, internal::EncodeRecord(order)});
+  return Status::OK();
+}
+
+void WriteBatch::Delete(const OrderHash& hash) {
+  rep_->ops.push_back({hash, std::string()});
+}
+
+size_t WriteBatch::size() const { return rep_->ops.size(); }
+void WriteBatch::Clear() { rep_->ops.clear(); }
+
+}  // namespace orderstore
