@@ -143,14 +143,14 @@ class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
   IOStatus Read(uint64_t offset, size_t n, const IOOptions& options,
                 Slice* result, char* scratch,
                 IODebugContext* dbg) const override {
-    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
+    IOStatus s = fs_->EnterRead(path_, offset);
     return s.ok() ? target()->Read(offset, n, options, result, scratch, dbg)
                   : s;
   }
   // One call, one count: all its requests fail together.
   IOStatus MultiRead(rocksdb::FSReadRequest* reqs, size_t num_reqs,
                      const IOOptions& options, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
+    IOStatus s = fs_->EnterRead(path_, num_reqs > 0 ? reqs[0].offset : 0);
     if (s.ok()) return target()->MultiRead(reqs, num_reqs, options, dbg);
     for (size_t i = 0; i < num_reqs; ++i) reqs[i].status = s;
     return s;
@@ -179,13 +179,13 @@ class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
 
   IOStatus Read(size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
+    IOStatus s = fs_->EnterRead(path_, UINT64_MAX);
     return s.ok() ? target()->Read(n, options, result, scratch, dbg) : s;
   }
   IOStatus PositionedRead(uint64_t offset, size_t n, const IOOptions& options,
                           Slice* result, char* scratch,
                           IODebugContext* dbg) override {
-    IOStatus s = fs_->Enter(FaultOp::kRead, path_);
+    IOStatus s = fs_->EnterRead(path_, offset);
     return s.ok() ? target()->PositionedRead(offset, n, options, result,
                                              scratch, dbg)
                   : s;
@@ -246,6 +246,31 @@ void FaultFs::FailNth(FaultOp op, uint64_t n, int error, bool sticky) {
 void FaultFs::Heal() {
   std::lock_guard<std::mutex> lock(mu_);
   arms_ = {};
+  fail_read_ = nullptr;
+}
+
+void FaultFs::SpareReads(std::function<bool(const std::string&)> spare) {
+  std::lock_guard<std::mutex> lock(mu_);
+  spare_read_ = std::move(spare);
+}
+
+void FaultFs::FailReads(
+    std::function<bool(const std::string&, uint64_t)> fail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_read_ = std::move(fail);
+}
+
+IOStatus FaultFs::EnterRead(const std::string& path, uint64_t offset) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!off_ && fail_read_ && fail_read_(path, offset)) {
+      ++injected_[static_cast<size_t>(FaultOp::kRead)];
+      last_injected_ = "read of " + path;
+      return IOStatus::IOError("injected EIO");
+    }
+    if (spare_read_ && spare_read_(path)) return IOStatus::OK();
+  }
+  return Enter(FaultOp::kRead, path);
 }
 
 uint64_t FaultFs::Calls(FaultOp op) const {

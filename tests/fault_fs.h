@@ -45,6 +45,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -79,6 +80,12 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   void FailNth(FaultOp op, uint64_t n, int error, bool sticky = false);
   // Stops failing calls.
   void Heal();
+  // Reads of files for which `spare(path)` is true are neither counted nor
+  // failed by FailNth (FailReads still applies).
+  void SpareReads(std::function<bool(const std::string&)> spare);
+  // Fails with EIO every read (at `offset`; a sequential read's is
+  // UINT64_MAX) for which `fail(path, offset)` is true, until Heal.
+  void FailReads(std::function<bool(const std::string&, uint64_t)> fail);
   // Calls of kind `op` so far (failed ones included).
   uint64_t Calls(FaultOp op) const;
   // Failures injected so far, of kind `op`.
@@ -172,6 +179,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   // Counts a call of kind `op` and says whether it fails: OK or an
   // injected error.
   rocksdb::IOStatus Enter(FaultOp op, const std::string& path);
+  // The same for a read of `path` at `offset`.
+  rocksdb::IOStatus EnterRead(const std::string& path, uint64_t offset);
   void Appended(const NodePtr& node, uint64_t bytes);
   void Resized(const NodePtr& node, uint64_t size, bool grow_only);
   void Synced(const NodePtr& node, bool ok);
@@ -206,6 +215,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::map<std::string, Dir> dirs_;  // by normalised path
   uint64_t trash_files_ = 0;
   std::string last_injected_;
+  std::function<bool(const std::string&)> spare_read_;
+  std::function<bool(const std::string&, uint64_t)> fail_read_;
 };
 
 }  // namespace orderstore::testing
