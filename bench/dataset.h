@@ -1,4 +1,6 @@
-// The benchmarks' dataset and the stores that hold it, built once per run.
+// The benchmarks' dataset and the store that holds it, built once per run.
+// The comparison databases live beside it, one file each: floor_db.h (bare
+// RocksDB), json_db.h (JSON values), sqlite_db.h, lmdb_db.h.
 //
 // Order i of the dataset is GenerateOrder(kSeed, i), i < orders(). Every
 // store is loaded lazily on first use, into a temporary directory removed by
@@ -9,11 +11,8 @@
 #ifndef ORDERSTORE_BENCH_DATASET_H_
 #define ORDERSTORE_BENCH_DATASET_H_
 
-#include <lmdb.h>
-#include <rocksdb/db.h>
-#include <sqlite3.h>
-
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,68 +46,18 @@ Options StoreOptions();
 // The dataset in an orderstore Store.
 Store& OrderStore();
 
-// A RocksDB database opened directly with the store's RocksDB options.
-struct RocksDb {
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::ColumnFamilyHandle* orders = nullptr;
-  std::string path;
-  ~RocksDb();
-};
-// A copy of the store's files (same keys, same value bytes), opened with
-// bare RocksDB: the floor.
-RocksDb& FloorDb();
-// The dataset as compact JSON values (the bare order object), keyed by the
-// 16 hash bytes, with the same options.
-RocksDb& JsonDb();
+// The store's files as loaded and compacted, copied before the store is
+// first opened: what the floor (floor_db.h) reads with bare RocksDB.
+const std::string& LoadedStoreCopy();
 
-// The dataset in SQLite (see OpenSqlite), hot.
-sqlite3* SqliteDb();
-// The bytes on disk of SqliteDb()'s directory as loaded, without the
-// indexes: measured when it is loaded, since whichever benchmark comes
-// first (the order is random with --benchmark_enable_random_interleaving)
-// may add them.
-uint64_t SqliteTablesDiskBytes();
-// Opens (creating) the SQLite database at `path` as the fair baseline: WAL,
-// synchronous=NORMAL, locking_mode=EXCLUSIVE, a page cache of up to 2 GiB.
-// The one place the schema lives. Orders: one row per order keyed by the 16
-// hash bytes; items: one row per item keyed by (hash, index); times as three
-// integers (seconds, nanoseconds, offset minutes); statuses as their enum
-// values. Both tables WITHOUT ROWID, so a lookup is one B-tree search per
-// table, and the key is stored once.
-sqlite3* OpenSqlite(const std::string& path);
-// Adds to `db` (if not there yet) the indexes that answer what the store's
-// secondary indexes answer: orders by creation time, by status and
-// creation time, and items by resource_id. Checkpoints the WAL afterwards,
-// so that the database file holds them.
-void AddSqliteIndexes(sqlite3* db);
-// Runs `sql`, or dies naming it.
-void SqliteExec(sqlite3* db, const char* sql);
-// Inserts orders in one transaction, through prepared statements.
-class SqliteLoader {
- public:
-  explicit SqliteLoader(sqlite3* db);
-  ~SqliteLoader();
-  void Insert(const std::vector<Order>& orders);
+// Calls use(i, order i) for every order of the dataset, in order. Loaders
+// write kLoadChunk orders per batch or transaction.
+void ForEachOrder(const std::function<void(uint64_t, const Order&)>& use);
+constexpr uint64_t kLoadChunk = 10'000;
 
- private:
-  sqlite3* db_;
-  sqlite3_stmt* order_ = nullptr;
-  sqlite3_stmt* item_ = nullptr;
-};
-
-// The dataset in LMDB: the same FlatBuffers records as the store, keyed by
-// the 16 hash bytes.
-struct Lmdb {
-  MDB_env* env = nullptr;
-  MDB_dbi dbi = 0;
-  std::string path;
-};
-Lmdb& LmdbDb();
-
-// The dataset as a JSON Lines file of bare order objects, as the store
-// exports them.
-const std::string& JsonLinesPath();
+// Registers how to close a comparison database; Teardown() calls these,
+// latest first, before removing the run's directory.
+void AtTeardown(std::function<void()> close);
 
 // A fresh empty directory under the run's temporary directory.
 std::string FreshDir(const std::string& name);

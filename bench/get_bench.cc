@@ -17,6 +17,10 @@
 
 #include "bench/alloc_count.h"
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
+#include "bench/json_db.h"
+#include "bench/lmdb_db.h"
+#include "bench/sqlite_db.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
 #include "orderstore/order_view.h"

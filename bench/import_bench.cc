@@ -28,6 +28,8 @@
 
 #include "bench/alloc_count.h"
 #include "bench/dataset.h"
+#include "bench/json_db.h"
+#include "bench/sqlite_db.h"
 #include "lib/index.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"

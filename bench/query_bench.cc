@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bench/dataset.h"
+#include "bench/sqlite_db.h"
 #include "orderstore/query.h"
 #include "orderstore/reconcile.h"
 #include "orderstore/store.h"
@@ -37,7 +38,9 @@ void BM_DayWindow_Orderstore(benchmark::State& state) {
     auto it = store.QueryCreated({}, query);
     if (!it.ok()) Die(it.status().ToString());
     for (; (*it)->Valid(); (*it)->Next()) {
-      sum += Answer((*it)->view());
+      Result<OrderView> order = (*it)->view();
+      if (!order.ok()) Die(order.status().ToString());
+      sum += Answer(*order);
       ++orders;
     }
     if (!(*it)->status().ok()) Die((*it)->status().ToString());

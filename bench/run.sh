@@ -19,7 +19,7 @@
 # 2.5 KB of disk per order across all the stores) and removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh libsqlite3-dev liblmdb-dev nlohmann-json3-dev
+./scripts/install-deps.sh libsqlite3-dev liblmdb-dev nlohmann-json3-dev
 build_dir=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
   -DORDERSTORE_BUILD_BENCHMARKS=ON >/dev/null

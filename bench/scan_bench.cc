@@ -9,6 +9,9 @@
 
 #include "bench/alloc_count.h"
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
+#include "bench/json_db.h"
+#include "bench/lmdb_db.h"
 #include "lib/rocks_options.h"
 #include "orderstore/iterator.h"
 #include "orderstore/store.h"

@@ -6,6 +6,10 @@
 #include <filesystem>
 
 #include "bench/dataset.h"
+#include "bench/floor_db.h"
+#include "bench/json_db.h"
+#include "bench/lmdb_db.h"
+#include "bench/sqlite_db.h"
 #include "orderstore/store.h"
 
 namespace orderstore::bench {

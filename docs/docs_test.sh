@@ -64,10 +64,10 @@ case $step in
     help_commands=$(awk '/^Commands:/ { on = 1; next } on && NF == 0 { exit }
                          on { print $1 }' <<<"$usage" | sort)
     [[ -n "$help_commands" ]] || fail "orderstore --help lists no commands"
-    doc_commands=$(grep -oE '^## `orderstore [a-z]+`' "$cli_md" |
-                   sed -E 's/^## `orderstore ([a-z]+)`/\1/' | sort)
+    doc_commands=$(grep -oE '^## `orderstore [a-z]+(-[a-z]+)*`' "$cli_md" |
+                   sed -E 's/^## `orderstore ([a-z-]+)`/\1/' | sort)
     readme_commands=$(section "$readme" '^## The `orderstore` tool' |
-                      grep -oE '^\| `[a-z]+` \|' | sed -E 's/^\| `([a-z]+)`.*/\1/' |
+                      grep -oE '^\| `[a-z]+(-[a-z]+)*` \|' | sed -E 's/^\| `([a-z-]+)`.*/\1/' |
                       sort)
     problems=0
     same_set "orderstore --help" "docs/cli.md (## \`orderstore COMMAND\` headings)" \

@@ -16,6 +16,7 @@ void Reset(int status, HttpResponse* response) {
   response->body.clear();
   response->request_id = NewRequestId();
   response->allow = {};
+  response->www_authenticate = {};
 }
 
 // The reason phrase of every status serve sends (RFC 9110 §15).
@@ -23,6 +24,7 @@ std::string_view ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
@@ -55,6 +57,26 @@ void MakeHttpError(int status, std::string_view message,
 
 void HandleHttpRequest(const Store& store, std::string_view method,
                        std::string_view target, HttpResponse* response) {
+  HandleHttpRequest(store, method, target, HttpAuth::kAllowed, response);
+}
+
+void HandleHttpRequest(const Store& store, std::string_view method,
+                       std::string_view target, HttpAuth auth,
+                       HttpResponse* response) {
+  // RFC 6750 §3: no error code when the request carried no token.
+  if (auth == HttpAuth::kMissing) {
+    MakeHttpError(401,
+                  "authentication required: send Authorization: Bearer "
+                  "<token>",
+                  response);
+    response->www_authenticate = "Bearer";
+    return;
+  }
+  if (auth == HttpAuth::kRefused) {
+    MakeHttpError(401, "invalid bearer token", response);
+    response->www_authenticate = "Bearer error=\"invalid_token\"";
+    return;
+  }
   std::string_view path = target.substr(0, target.find('?'));
   if (path.substr(0, kDetailPrefix.size()) != kDetailPrefix) {
     MakeHttpError(404, "no such endpoint: " + std::string(path), response);
@@ -99,6 +121,10 @@ void AppendHttpResponse(const HttpResponse& response,
   if (!response.allow.empty()) {
     *out += "\r\nAllow: ";
     *out += response.allow;
+  }
+  if (!response.www_authenticate.empty()) {
+    *out += "\r\nWWW-Authenticate: ";
+    *out += response.www_authenticate;
   }
   if (!connection.empty()) {
     *out += "\r\nConnection: ";

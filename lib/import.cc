@@ -3,6 +3,7 @@
 #include "lib/import.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_writer.h>
 
 #include <array>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "lib/ingest_check.h"
+#include "lib/order_diff.h"
 #include "lib/store_impl.h"
 #include "lib/write_plan.h"
 #include "orderstore/store.h"
@@ -74,6 +76,7 @@ class ImportDir {
     return Status::OK();
   }
   std::string File(const std::string& name) const { return dir_ + "/" + name; }
+  const std::string& path() const { return dir_; }
 
  private:
   rocksdb::FileSystem* fs_;
@@ -115,7 +118,7 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-Status Store::Import(const WriteBatch& batch) {
+Status Store::Import(const WriteBatch& batch, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -127,6 +130,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, nullptr);
   if (!changes.ok()) return changes.status();
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
 
   // The files are written in a directory of their own inside the store (a
   // hard link moves them in) and removed whatever happens; one left by a
@@ -137,7 +142,8 @@ Status Store::Import(const WriteBatch& batch) {
 
   // Each column family's file is sorted and written on its own: the
   // orders' file (the records, most of the compression work) on a second
-  // thread, the index files on this one.
+  // thread, the index files and the change feed's and history's
+  // (lib/change_log.h) on this one.
   std::array<std::string, kFamilySlots> files;
   std::array<Status, kFamilySlots> written;
   auto write_slot = [&](size_t slot) {
@@ -150,7 +156,11 @@ Status Store::Import(const WriteBatch& batch) {
   };
   std::thread orders_writer(write_slot, kOrdersSlot);
   for (size_t slot = kOrdersSlot + 1; slot < kFamilySlots; ++slot) write_slot(slot);
+  std::vector<rocksdb::IngestExternalFileArg> feed_files;
+  const Status feed_written =
+      impl_->feed->AddImportFiles(changes->notes, dir.path(), &feed_files);
   orders_writer.join();
+  if (!feed_written.ok()) return feed_written.WithContext("store " + impl_->path);
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (size_t slot = 0; slot < kFamilySlots; ++slot) {
@@ -163,6 +173,7 @@ Status Store::Import(const WriteBatch& batch) {
     args.push_back(std::move(arg));
   }
   if (args.empty()) return Status::OK();  // every order was already stored
+  for (rocksdb::IngestExternalFileArg& arg : feed_files) args.push_back(std::move(arg));
   AddToKeyFilter(*impl_, finals);
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   for (const rocksdb::IngestExternalFileArg& arg : args) {
@@ -170,9 +181,9 @@ Status Store::Import(const WriteBatch& batch) {
   }
   const std::set<std::string> unbounded =
       internal::UnboundedFiles(*impl_->db, families);
-  // One step for all column families: RocksDB records the files of every
-  // family in one manifest write, synced, so after a crash the store has
-  // all of them or none.
+  // One step for all column families, the changes and the history
+  // included: RocksDB records the files of every family in one manifest
+  // write, synced, so after a crash the store has all of them or none.
   rocksdb::Status ingested = impl_->db->IngestExternalFiles(args);
   // Then what a read error may have made RocksDB lose (lib/ingest_check.h).
   if (ingested.ok()) {
@@ -190,11 +201,14 @@ Status Store::Import(const WriteBatch& batch) {
                                                     change.value.size()));
               if (!added.ok()) return added;
             }
+            return rocksdb::Status::OK();
           }
-          return rocksdb::Status::OK();
+          return rocksdb::Status::NotSupported();  // the feed's: from its file
         });
   }
-  return FromRocks(ingested, "store " + impl_->path);
+  s = FromRocks(ingested, "store " + impl_->path);
+  if (s.ok()) impl_->feed->ImportCommitted(changes->notes.size());
+  return s;
 }
 
 }  // namespace orderstore

@@ -30,6 +30,10 @@ inline constexpr int kIndexCount = 3;
 inline constexpr std::array<const char*, kIndexCount> kIndexFamilies = {
     "idx_created", "idx_status_created", "idx_resource"};
 
+inline const char* FamilyName(Index index) {
+  return kIndexFamilies[static_cast<size_t>(index)];
+}
+
 constexpr size_t kTimeKeySize = 12;
 
 struct IndexEntry {

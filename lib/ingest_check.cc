@@ -1,26 +1,44 @@
 #include "lib/ingest_check.h"
 
 #include <rocksdb/metadata.h>
+#include <rocksdb/sst_file_reader.h>
+
+#include <memory>
 
 namespace orderstore::internal {
 namespace {
 
 // The files of `family` without valid key bounds: no file of ours holds
 // the empty key, so a bound that is empty can only be one RocksDB failed
-// to read.
-std::vector<std::string> Unbounded(rocksdb::DB& db,
-                                   rocksdb::ColumnFamilyHandle* family) {
+// to read. Their names (as DB::DeleteFile takes them) and paths.
+std::vector<std::pair<std::string, std::string>> Unbounded(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
   rocksdb::ColumnFamilyMetaData meta;
   db.GetColumnFamilyMetaData(family, &meta);
-  std::vector<std::string> names;
+  std::vector<std::pair<std::string, std::string>> files;
   for (const rocksdb::LevelMetaData& level : meta.levels) {
     for (const rocksdb::SstFileMetaData& file : level.files) {
       if (file.smallestkey.empty() || file.largestkey.empty()) {
-        names.push_back(file.name);
+        files.emplace_back(file.name, file.db_path + file.name);
       }
     }
   }
-  return names;
+  return files;
+}
+
+// Adds every entry of the table file at `path` of `family` to `batch`,
+// read through RocksDB's own reader (which shows no deletions: only for
+// files that hold none).
+rocksdb::Status AddFromFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                            const std::string& path, rocksdb::WriteBatch* batch) {
+  rocksdb::SstFileReader reader(db.GetOptions(family));
+  rocksdb::Status s = reader.Open(path);
+  if (!s.ok()) return s;
+  std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
+    s = batch->Put(family, it->key(), it->value());
+  }
+  return s.ok() ? it->status() : s;
 }
 
 }  // namespace
@@ -29,7 +47,7 @@ std::set<std::string> UnboundedFiles(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
   std::set<std::string> names;
   for (rocksdb::ColumnFamilyHandle* family : families) {
-    for (std::string& name : Unbounded(db, family)) names.insert(std::move(name));
+    for (auto& file : Unbounded(db, family)) names.insert(std::move(file.first));
   }
   return names;
 }
@@ -41,14 +59,17 @@ rocksdb::Status RewriteUnboundedIngestions(
   rocksdb::WriteBatch batch;
   std::vector<std::string> lost;
   for (size_t i = 0; i < families.size(); ++i) {
-    bool family_lost = false;
-    for (std::string& name : Unbounded(db, families[i])) {
+    std::vector<std::string> paths;
+    for (auto& [name, path] : Unbounded(db, families[i])) {
       if (before.count(name) != 0) continue;
-      lost.push_back(std::move(name));
-      family_lost = true;
+      lost.push_back(name);
+      paths.push_back(path);
     }
-    if (!family_lost) continue;
+    if (paths.empty()) continue;
     rocksdb::Status s = fill(i, &batch);
+    for (size_t p = 0; s.IsNotSupported() && p < paths.size(); ++p) {
+      s = AddFromFile(db, families[i], paths[p], &batch);
+    }
     if (!s.ok()) return s;
   }
   if (lost.empty()) return rocksdb::Status::OK();

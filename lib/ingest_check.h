@@ -25,7 +25,9 @@ std::set<std::string> UnboundedFiles(
 // After an ingestion into `families` returned OK: for each family holding a
 // file without valid key bounds that `before` (UnboundedFiles before the
 // ingestion) does not name, writes what `fill(i, &batch)` puts in a batch
-// for families[i] again, through one synced write, then removes the file
+// for families[i] again (or, when `fill` answers NotSupported, every entry
+// the lost file holds, read from it: for files without deletions), through
+// one synced write, then removes the file
 // from the store (DB::DeleteFile): its wrong bounds would break iterators.
 // Returns the first failure (OK when nothing was lost). A crash between
 // the ingestion and this leaves such a file behind (see docs/faults.md).

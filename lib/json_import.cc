@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/simdjson_numbers.h"
 #include "lib/text.h"
 
 namespace orderstore {
@@ -143,13 +144,9 @@ static_assert(IndexesMatch(kResponseKeys, ResponseKeyIndex));
 static_assert(IndexesMatch(kOrderKeys, OrderKeyIndex));
 static_assert(IndexesMatch(kItemKeys, ItemKeyIndex));
 
-bool IsJsonSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 bool IsBlank(const char* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    if (!IsJsonSpace(p[i])) return false;
+    if (!internal::IsJsonSpace(p[i])) return false;
   }
   return true;
 }
@@ -257,111 +254,6 @@ Status GetTime(dom::element value, const Where& where, std::string_view field,
   return Status::OK();
 }
 
-// Finds the first number in document order that simdjson cannot read as a
-// float64, for the message of a NUMBER_ERROR (the DOM parse only says that
-// some number failed). On success sets *path as PathOf writes it and *token
-// to the number's text.
-bool FindBadNumber(ondemand::value value, int depth, std::string* path,
-                   std::string* token) {
-  constexpr int kMaxDepth = 64;  // orders nest 4 deep; this is a hint only
-  if (depth > kMaxDepth) return false;
-  ondemand::json_type type;
-  if (value.type().get(type)) return false;
-  switch (type) {
-    case ondemand::json_type::object: {
-      ondemand::object object;
-      if (value.get_object().get(object)) return false;
-      for (auto entry : object) {
-        ondemand::field field;
-        std::string_view key;
-        if (std::move(entry).get(field) || field.unescaped_key().get(key))
-          return false;
-        size_t size = path->size();
-        if (!path->empty()) *path += '.';
-        path->append(key);
-        if (FindBadNumber(field.value(), depth + 1, path, token)) return true;
-        path->resize(size);
-      }
-      return false;
-    }
-    case ondemand::json_type::array: {
-      ondemand::array array;
-      if (value.get_array().get(array)) return false;
-      size_t index = 0;
-      for (auto entry : array) {
-        ondemand::value element;
-        if (std::move(entry).get(element)) return false;
-        size_t size = path->size();
-        *path += "[" + std::to_string(index++) + "]";
-        if (FindBadNumber(element, depth + 1, path, token)) return true;
-        path->resize(size);
-      }
-      return false;
-    }
-    case ondemand::json_type::number: {
-      std::string_view text = value.raw_json_token();
-      double unused;
-      if (value.get_double().get(unused)) {
-        while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
-        token->assign(text);  // copied: the text dies with the locator's copy
-        return true;
-      }
-      return false;
-    }
-    default:
-      return false;
-  }
-}
-
-// Copies text[0, size) to *out with ".0" after every integer too large for
-// 64 bits (outside strings), so that simdjson 3.0, which refuses such
-// integers, reads them as the doubles they are: Go and our exporter write
-// 1e20 as 100000000000000000000. Returns false when there is none.
-bool WidenBigIntegers(const char* text, size_t size, std::string* out) {
-  constexpr size_t kMaxUint64Digits = 20;  // 18446744073709551615
-  out->clear();
-  bool in_string = false, widened = false;
-  size_t copied = 0;
-  for (size_t i = 0; i < size; ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if ((c < '0' || c > '9') && c != '-') continue;
-    // A whole number token: digits, sign, fraction and exponent.
-    size_t end = i, digits = 0;
-    bool integer = true;
-    for (; end < size; ++end) {
-      char t = text[end];
-      if (t >= '0' && t <= '9') {
-        ++digits;
-      } else if (t == '.' || t == 'e' || t == 'E') {
-        integer = false;
-      } else if (t != '-' && t != '+') {
-        break;
-      }
-    }
-    if (integer && digits >= kMaxUint64Digits) {
-      out->append(text + copied, end - copied);
-      out->append(".0");
-      copied = end;
-      widened = true;
-    }
-    i = end - 1;
-  }
-  if (widened) out->append(text + copied, size - copied);
-  return widened;
-}
-
 }  // namespace
 
 struct OrderParser::Impl {
@@ -393,7 +285,7 @@ struct OrderParser::Impl {
     }
     simdjson::error_code error = ParsePadded(text, size, root);
     if (error == simdjson::NUMBER_ERROR &&
-        WidenBigIntegers(text, size, &widened)) {
+        internal::WidenBigIntegers(std::string_view(text, size), &widened)) {
       simdjson::padded_string copy(widened);
       if (copy.data() == nullptr) return simdjson::MEMALLOC;
       tail = std::move(copy);
@@ -427,7 +319,9 @@ struct OrderParser::Impl {
     std::string path;
     std::string token;
     size_t element = 0;
-    if (!LocateBadNumber(text, size, in_list, &element, &path, &token)) {
+    if (!locator) locator = std::make_unique<ondemand::parser>();
+    if (!internal::LocateBadNumber(*locator, std::string_view(text, size),
+                                   in_list, &element, &path, &token)) {
       return Status::InvalidArgument(
           why + "a number is malformed or beyond the range of a float64");
     }
@@ -436,31 +330,6 @@ struct OrderParser::Impl {
     if (!path.empty()) why = path + ": " + why;
     if (in_list) why = "element " + std::to_string(element) + ": " + why;
     return Status::InvalidArgument(std::move(why));
-  }
-
-  // Sets *path (and, for a list of records, the 1-based *element) and
-  // *token to the first number simdjson cannot read.
-  bool LocateBadNumber(const char* text, size_t size, bool in_list,
-                       size_t* element, std::string* path, std::string* token) {
-    if (!locator) locator = std::make_unique<ondemand::parser>();
-    // On-Demand wants its own copy (it must not read the next record).
-    simdjson::padded_string copy(text, size);
-    ondemand::document doc;
-    ondemand::value root;
-    if (copy.data() == nullptr || locator->iterate(copy).get(doc) ||
-        doc.get_value().get(root)) {
-      return false;
-    }
-    if (!in_list) return FindBadNumber(root, 0, path, token);
-    ondemand::array array;
-    if (root.get_array().get(array)) return false;
-    for (auto entry : array) {
-      ondemand::value record;
-      ++*element;
-      if (std::move(entry).get(record)) return false;
-      if (FindBadNumber(record, 0, path, token)) return true;
-    }
-    return false;
   }
 
   // Reads `object`'s fields: calls read(key index, value) for each key of
@@ -729,7 +598,7 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
 
   const char* start = base + BomSize(text);
   const char* first = start;
-  while (first < end && IsJsonSpace(*first)) ++first;
+  while (first < end && internal::IsJsonSpace(*first)) ++first;
 
   if (first == end) {
     // Nothing but whitespace: no records.
@@ -745,10 +614,13 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
     } else if (!root.get_array().get(array)) {
       const size_t count = array.size();
       size_t index = 0;
+      result.layout = ParseResult::Layout::kArray;
       for (dom::element element : array) {
         ++index;
         ++result.records;
         Status status = impl_->ReadRecord(element, &result.orders);
+        result.record_numbers.resize(result.orders.size(),
+                                     static_cast<uint32_t>(index));
         if (!status.ok() && !fail(status, std::string(source) + ": element " +
                                               std::to_string(index))) {
           break;
@@ -772,7 +644,7 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
       return impl_->ParseJson(p, line_end(p) - p, &unused) == simdjson::SUCCESS;
     };
     const char* second = line_end(first);
-    while (second < end && IsJsonSpace(*second)) ++second;
+    while (second < end && internal::IsJsonSpace(*second)) ++second;
     const bool lines =
         second == end || whole_value(first) || whole_value(second);
     if (lines) {
@@ -784,6 +656,8 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
         if (!IsBlank(p, size)) {
           ++result.records;
           Status status = impl_->ParseRecord(p, size, &result.orders);
+          result.record_numbers.resize(result.orders.size(),
+                                       static_cast<uint32_t>(line));
           if (!status.ok() &&
               !fail(status, std::string(source) + ":" + std::to_string(line))) {
             break;
@@ -794,13 +668,28 @@ ParseResult OrderParser::Parse(std::string_view text, std::string_view source,
       }
     } else {
       result.records = 1;
+      result.layout = ParseResult::Layout::kSingle;
       Status status = impl_->ParseRecord(start, end - start, &result.orders);
+      result.record_numbers.resize(result.orders.size(), 1);
       if (!status.ok()) fail(status, std::string(source) + ": record 1");
     }
   }
   impl_->Done();
   if (options.progress) options.progress(total, total);
   return result;
+}
+
+std::string ParseResult::Origin(std::string_view source, size_t i) const {
+  const std::string number = std::to_string(record_numbers[i]);
+  switch (layout) {
+    case Layout::kLines:
+      return std::string(source) + ":" + number;
+    case Layout::kArray:
+      return std::string(source) + ": element " + number;
+    case Layout::kSingle:
+      break;
+  }
+  return std::string(source) + ": record " + number;
 }
 
 Result<Order> OrderParser::ParseOne(std::string_view json) {

@@ -77,12 +77,6 @@ bool KeyFilter::MayContain(const OrderHash& hash) const {
 
 namespace {
 
-std::mutex build_hook_mu;
-std::function<rocksdb::Status()>& BuildHook() {
-  static std::function<rocksdb::Status()> hook;
-  return hook;
-}
-
 // A failed build (a read error) is tried again after a pause that doubles
 // from the first to the longest: a store that serves for months must not
 // stay without its filter for one bad read, nor rescan a damaged store
@@ -135,8 +129,9 @@ class LiveKeyFilter::Pin {
 
 LiveKeyFilter::LiveKeyFilter(rocksdb::DB* db,
                              rocksdb::ColumnFamilyHandle* orders,
-                             std::shared_mutex* write_gate)
-    : db_(db), orders_(orders), write_gate_(write_gate) {
+                             std::shared_mutex* write_gate,
+                             StoreHooks* hooks)
+    : db_(db), orders_(orders), write_gate_(write_gate), hooks_(hooks) {
   auto* first = new Generation(NextCapacity());
   building_.store(first, std::memory_order_seq_cst);
   // No write can come before the constructor returns (the store is not
@@ -216,10 +211,10 @@ LiveKeyFilter::Stats LiveKeyFilter::stats() const {
   return stats;
 }
 
-bool LiveKeyFilter::WaitForBuilds(size_t builds,
-                                  std::chrono::milliseconds timeout) const {
+bool LiveKeyFilter::WaitUntilIdle(std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
-  return changed_.wait_for(lock, timeout, [&] { return builds_ >= builds; });
+  return changed_.wait_for(lock, timeout,
+                           [&] { return idle_ && !rebuild_requested_; });
 }
 
 void LiveKeyFilter::RequestRebuild() {
@@ -262,6 +257,7 @@ void LiveKeyFilter::Run(const rocksdb::Snapshot* first_snapshot,
       }
       if (stop_) return;
       rebuild_requested_ = false;
+      idle_ = false;
     }
     auto* next = new Generation(NextCapacity());
     const rocksdb::Snapshot* snapshot;
@@ -276,19 +272,11 @@ void LiveKeyFilter::Run(const rocksdb::Snapshot* first_snapshot,
   }
 }
 
-void SetKeyFilterBuildHookForTesting(std::function<rocksdb::Status()> hook) {
-  std::lock_guard<std::mutex> lock(build_hook_mu);
-  BuildHook() = std::move(hook);
-}
-
 void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
   const auto start = std::chrono::steady_clock::now();
-  std::function<rocksdb::Status()> hook;
-  {
-    std::lock_guard<std::mutex> lock(build_hook_mu);
-    hook = BuildHook();
-  }
-  const rocksdb::Status injected = hook ? hook() : rocksdb::Status::OK();
+  const rocksdb::Status injected = hooks_ != nullptr
+                                       ? hooks_->KeyFilterBuildStarting()
+                                       : rocksdb::Status::OK();
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   // A one-off full scan: keep the hot set in the block cache.
@@ -343,6 +331,11 @@ void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
       last_build_seconds_ = seconds;
       error_.clear();
       retry_delay_ = std::chrono::seconds(0);
+      idle_ = true;
+      // Writes during the build may have filled it already.
+      if (next->filter.keys() > next->filter.capacity()) {
+        rebuild_requested_ = true;
+      }
     } else {
       error_ = "building the key filter: " + status.ToString();
       retry_delay_ = retry_delay_.count() == 0
@@ -362,11 +355,7 @@ void LiveKeyFilter::Build(const rocksdb::Snapshot* snapshot, Generation* next) {
                  static_cast<long long>(retry_in.count()));
   }
   changed_.notify_all();
-  if (status.ok()) {
-    full_reported_.store(false, std::memory_order_relaxed);
-    // Writes during the build may have filled it already.
-    if (next->filter.keys() > next->filter.capacity()) RequestRebuild();
-  }
+  if (status.ok()) full_reported_.store(false, std::memory_order_relaxed);
 }
 
 void LiveKeyFilter::WaitForReaders() {

@@ -33,13 +33,13 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <thread>
 
+#include "lib/store_hooks.h"
 #include "orderstore/order.h"
 
 namespace orderstore::internal {
@@ -111,9 +111,10 @@ class LiveKeyFilter {
   // handed out, so that no read can see an order that is neither in that
   // snapshot nor added by a later write. `write_gate` is the gate every
   // write holds (shared, or exclusive) from its Add until its commit.
-  // REQUIRES: `db` and `orders` outlive this object.
+  // `hooks` (null: none) is told as each build starts.
+  // REQUIRES: `db`, `orders` and `hooks` outlive this object.
   LiveKeyFilter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* orders,
-                std::shared_mutex* write_gate);
+                std::shared_mutex* write_gate, StoreHooks* hooks);
   // Stops the thread (an unfinished scan is abandoned).
   ~LiveKeyFilter();
   LiveKeyFilter(const LiveKeyFilter&) = delete;
@@ -140,9 +141,9 @@ class LiveKeyFilter {
   };
   Stats stats() const;
 
-  // Waits until at least `builds` builds have completed, or `timeout`.
-  // Whether they have. (For tests and benchmarks.)
-  bool WaitForBuilds(size_t builds, std::chrono::milliseconds timeout) const;
+  // Waits until no build is running or due (a filter answers and every
+  // rebuild asked for is done), or `timeout`. Whether none is.
+  bool WaitUntilIdle(std::chrono::milliseconds timeout) const;
 
   // Asks the thread for a rebuild now, as a full filter does. (For tests.)
   void RequestRebuild();
@@ -163,6 +164,7 @@ class LiveKeyFilter {
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const orders_;
   std::shared_mutex* const write_gate_;
+  StoreHooks* const hooks_;
 
   // The answering filter (null until the first build completes) and the
   // one being built (null when none is); readers and writers hold a Pin
@@ -184,6 +186,8 @@ class LiveKeyFilter {
   mutable std::condition_variable changed_;
   bool stop_ = false;               // guarded by mu_
   bool rebuild_requested_ = false;  // guarded by mu_
+  // No build running or due to be retried (rebuild_requested_ aside).
+  bool idle_ = false;               // guarded by mu_
   std::atomic<bool> stopping_{false};  // stop_, for the scan loop
   std::atomic<bool> full_reported_{false};
   size_t builds_ = 0;               // guarded by mu_
@@ -194,12 +198,6 @@ class LiveKeyFilter {
 
   std::thread thread_;
 };
-
-// For tests: `hook` is called on a LiveKeyFilter's thread as each build
-// starts, its snapshot taken (so that a test can write while a build
-// runs); a status other than OK fails that build as a read error would.
-// Empty: none. Process-wide.
-void SetKeyFilterBuildHookForTesting(std::function<rocksdb::Status()> hook);
 
 }  // namespace orderstore::internal
 

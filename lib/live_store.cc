@@ -1,18 +1,9 @@
-// Reading a store another process writes (see live_store.h and
-// Store::LockHolder).
+// Reading a store another process writes (see live_store.h).
 #include "lib/live_store.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdarg>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
-
-#include "orderstore/store.h"
 
 namespace orderstore {
 namespace internal {
@@ -55,35 +46,4 @@ rocksdb::Status OpenSecondary(
 }
 
 }  // namespace internal
-
-int Store::LockHolder(const std::string& path) {
-  struct stat lock_file;
-  if (::stat((std::filesystem::path(path) / "LOCK").c_str(), &lock_file) != 0) {
-    return 0;
-  }
-  // RocksDB locks the LOCK file with fcntl. Asking fcntl (F_GETLK) would
-  // need a descriptor of the file, and closing any descriptor of a file
-  // drops every fcntl lock this process holds on it; /proc/locks tells
-  // without touching the file. Lines look like
-  //   "1: POSIX  ADVISORY  WRITE 4242 fd:01:1835023 0 EOF"
-  // ("1: -> POSIX ..." for a waiter), the last part of the device field
-  // being the inode.
-  std::ifstream locks("/proc/locks");
-  std::string line;
-  const std::string inode = ":" + std::to_string(lock_file.st_ino);
-  while (std::getline(locks, line)) {
-    std::istringstream fields(line);
-    std::string id, kind, mode, access, pid, device;
-    if (!(fields >> id >> kind >> mode >> access >> pid >> device)) continue;
-    if (kind == "->" || device.size() < inode.size() ||
-        device.compare(device.size() - inode.size(), inode.size(), inode) !=
-            0) {
-      continue;
-    }
-    const int holder = std::atoi(pid.c_str());
-    if (holder > 0 && holder != ::getpid()) return holder;
-  }
-  return 0;
-}
-
 }  // namespace orderstore

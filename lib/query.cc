@@ -1,5 +1,4 @@
-// Queries over the secondary indexes, and the index check. See lib/index.h
-// for the key layouts.
+// Queries over the secondary indexes. See lib/index.h for the key layouts.
 #include <rocksdb/db.h>
 #include <rocksdb/snapshot.h>
 
@@ -17,16 +16,14 @@
 namespace orderstore {
 
 using internal::AsView;
+using internal::CheckQueryable;
 using internal::FromRocks;
 using internal::Derives;
+using internal::FamilyName;
 using internal::Index;
 using internal::KeyOf;
 
 namespace {
-
-const char* FamilyName(Index index) {
-  return internal::kIndexFamilies[static_cast<size_t>(index)];
-}
 
 // The smallest key greater than every key that starts with `prefix` (empty:
 // there is none).
@@ -64,7 +61,7 @@ struct Range {
 // stops after a few orders fetches few.
 class IndexQuery final : public QueryIterator {
  public:
-  IndexQuery(const Store::Impl& impl, const ReadOptions& options, Index index,
+  IndexQuery(const internal::StoreImpl& impl, const ReadOptions& options, Index index,
              std::vector<Range> ranges, bool backward, size_t limit)
       : impl_(impl), index_(index), backward_(backward), limit_(limit) {
     if (options.snapshot != nullptr) {
@@ -116,8 +113,9 @@ class IndexQuery final : public QueryIterator {
     Settle();
   }
 
-  OrderView view() const override {
+  Result<OrderView> view() const override {
     assert(valid_);
+    if (!damaged_.ok()) return damaged_;
     return view_;
   }
 
@@ -183,14 +181,20 @@ class IndexQuery final : public QueryIterator {
       }
       Result<OrderView> view =
           internal::VerifyStored(e.hash, AsView(orders_[position_]));
+      const std::string_view key = IndexKey(e);
       if (!view.ok()) {
-        status_ = view.status();
+        // A damaged record is a position of its own (iterator.h's rule):
+        // view() reports it and Next() moves on, so that one bad record
+        // neither ends a listing nor stops its cursor from passing it.
+        last_suffix_.assign(key.substr(e.prefix_size));
+        damaged_ = view.status();
+        valid_ = true;
         return;
       }
-      const std::string_view key = IndexKey(e);
       if (Derives(*view, index_, key)) {
         last_suffix_.assign(key.substr(e.prefix_size));
         view_ = *view;
+        damaged_ = Status::OK();
         valid_ = true;
         return;
       }
@@ -256,7 +260,7 @@ class IndexQuery final : public QueryIterator {
     return true;
   }
 
-  const Store::Impl& impl_;
+  const internal::StoreImpl& impl_;
   std::unique_ptr<rocksdb::ManagedSnapshot> snapshot_;  // null: read-only
   rocksdb::ReadOptions read_;
   const Index index_;
@@ -278,6 +282,7 @@ class IndexQuery final : public QueryIterator {
   std::vector<rocksdb::Status> statuses_;
   size_t position_ = 0;  // the current entry of the batch
   OrderView view_;       // the current order, verified
+  Status damaged_;       // or why the current record failed verification
   std::string last_suffix_;
   size_t yielded_ = 0;
   bool valid_ = false;
@@ -286,7 +291,11 @@ class IndexQuery final : public QueryIterator {
   Status status_;
 };
 
-Status CheckQueryable(const Store::Impl& impl, Index index) {
+}  // namespace
+
+namespace internal {
+
+Status CheckQueryable(const StoreImpl& impl, Index index) {
   if (impl.family(index) == nullptr) {
     return Status::InvalidArgument("store " + impl.path +
                                    " has no indexes yet: open it for writing "
@@ -295,7 +304,7 @@ Status CheckQueryable(const Store::Impl& impl, Index index) {
   return Status::OK();
 }
 
-}  // namespace
+}  // namespace internal
 
 Result<std::unique_ptr<QueryIterator>> Store::QueryCreated(
     const ReadOptions& options, const CreatedQuery& query) const {
@@ -367,80 +376,6 @@ Result<std::unique_ptr<QueryIterator>> Store::QueryResource(
                                          std::move(ranges), false, query.limit);
   it->Start(resume);
   return std::unique_ptr<QueryIterator>(std::move(it));
-}
-
-Result<size_t> Store::CheckIndexes(
-    const std::function<void(const Status&)>& problem) const {
-  for (size_t i = 0; i < internal::kIndexCount; ++i) {
-    Status s = CheckQueryable(*impl_, static_cast<Index>(i));
-    if (!s.ok()) return s;
-  }
-  std::shared_ptr<const Snapshot> snapshot = GetSnapshot();
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot->rep();
-  read.fill_cache = false;
-
-  // Every order has the entries it derives.
-  size_t checked = 0;
-  std::unique_ptr<rocksdb::Iterator> orders(
-      impl_->db->NewIterator(read, impl_->orders));
-  rocksdb::PinnableSlice found;
-  for (orders->SeekToFirst(); orders->Valid(); orders->Next()) {
-    ++checked;
-    std::array<uint8_t, OrderHash::kSize> bytes{};
-    rocksdb::Slice key = orders->key();
-    std::copy_n(key.data(), std::min(key.size(), bytes.size()), bytes.begin());
-    OrderHash hash(bytes);
-    Result<OrderView> view = internal::VerifyStored(hash, AsView(orders->value()));
-    if (!view.ok()) continue;  // a damaged record is verify's to report
-    for (const internal::IndexEntry& e : internal::IndexEntriesOf(*view)) {
-      found.Reset();
-      rocksdb::Status got = impl_->db->Get(read, impl_->family(e.index),
-                                           rocksdb::Slice(e.key), &found);
-      if (got.IsNotFound()) {
-        problem(Status::Corruption("order " + hash.ToHex() + ": no entry in " +
-                                   FamilyName(e.index)));
-      } else if (!got.ok()) {
-        return FromRocks(got, FamilyName(e.index));
-      }
-    }
-  }
-  Status s = FromRocks(orders->status(), "orders");
-  if (!s.ok()) return s;
-
-  // Every entry points at an order that derives it.
-  for (size_t i = 0; i < internal::kIndexCount; ++i) {
-    const Index index = static_cast<Index>(i);
-    std::unique_ptr<rocksdb::Iterator> entries(
-        impl_->db->NewIterator(read, impl_->family(index)));
-    for (entries->SeekToFirst(); entries->Valid(); entries->Next()) {
-      std::string_view key = AsView(entries->key());
-      if (key.size() < OrderHash::kSize) {
-        problem(Status::Corruption(std::string(FamilyName(index)) +
-                                   ": malformed key " + internal::EncodeHex(key)));
-        continue;
-      }
-      std::array<uint8_t, OrderHash::kSize> bytes;
-      std::copy_n(key.end() - OrderHash::kSize, OrderHash::kSize, bytes.begin());
-      OrderHash hash(bytes);
-      found.Reset();
-      rocksdb::Status got = impl_->db->Get(read, impl_->orders, KeyOf(hash), &found);
-      if (got.IsNotFound()) {
-        problem(Status::Corruption(std::string(FamilyName(index)) +
-                                   " entry points at missing order " + hash.ToHex()));
-        continue;
-      }
-      if (!got.ok()) return FromRocks(got, "order " + hash.ToHex());
-      Result<OrderView> view = internal::VerifyStored(hash, AsView(found));
-      if (view.ok() && !Derives(*view, index, key)) {
-        problem(Status::Corruption(std::string(FamilyName(index)) +
-                                   " entry does not match order " + hash.ToHex()));
-      }
-    }
-    s = FromRocks(entries->status(), FamilyName(index));
-    if (!s.ok()) return s;
-  }
-  return checked;
 }
 
 }  // namespace orderstore

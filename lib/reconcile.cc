@@ -6,24 +6,15 @@
 #include <mutex>
 #include <thread>
 
+#include "lib/text.h"
 #include "orderstore/json_export.h"
 
 namespace orderstore {
 namespace {
 
-enum Rule : uint32_t {
-  kFeeMismatch,
-  kCFeeOverFee,
-  kCompleteUndelivered,
-  kCanceledDelivered,
-  kRefundUnrefunded,
-  kPaidBeforeCreated,
-  kExpiresBeforeCreated,
-  kItemLifeReversed,
-  kRuleCount,
-};
+using enum ReconcileRuleId;
 
-constexpr ReconcileRule kRules[kRuleCount] = {
+constexpr ReconcileRule kRules[kReconcileRuleCount] = {
     {"fee_mismatch", "fee differs from the sum of item prices by more than 0.005"},
     {"c_fee_over_fee", "c_fee is greater than fee"},
     {"complete_undelivered", "status complete with an item not success"},
@@ -36,10 +27,8 @@ constexpr ReconcileRule kRules[kRuleCount] = {
      "an item's life_expire_time precedes its life_start_time"},
 };
 
-bool Before(const Timestamp& a, const Timestamp& b) {
-  return a.unix_seconds < b.unix_seconds ||
-         (a.unix_seconds == b.unix_seconds && a.nanos < b.nanos);
-}
+static_assert(kRules[static_cast<size_t>(kItemLifeReversed)].name ==
+              "item_life_reversed");
 
 std::string Number(double x) {
   std::string text;
@@ -51,7 +40,21 @@ std::string Number(double x) {
 
 std::span<const ReconcileRule> ReconcileRules() { return kRules; }
 
-void CheckOrder(OrderView order, uint32_t rule_mask,
+Result<ReconcileRuleSet> ReconcileRuleSet::FromNames(
+    const std::vector<std::string>& names) {
+  ReconcileRuleSet set;
+  for (const std::string& name : names) {
+    auto rule = std::find_if(std::begin(kRules), std::end(kRules),
+                             [&](const ReconcileRule& r) { return r.name == name; });
+    if (rule == std::end(kRules)) {
+      return Status::InvalidArgument("unknown rule " + internal::Quote(name));
+    }
+    set.Add(static_cast<ReconcileRuleId>(rule - std::begin(kRules)));
+  }
+  return set;
+}
+
+void CheckOrder(OrderView order, ReconcileRuleSet rules,
                 const std::function<void(const Finding&)>& on_finding) {
   // One pass over the items gathers what every item rule asks; messages
   // (and the hash) are only built for an order that breaks a rule, so a
@@ -81,13 +84,14 @@ void CheckOrder(OrderView order, uint32_t rule_mask,
       const Timestamp start = item.life_start_time();
       const Timestamp end = item.life_expire_time();
       first(&facts.first_life_reversed, i,
-            start.is_set() && end.is_set() && Before(end, start));
+            start.is_set() && end.is_set() && InstantBefore(end, start));
     }
   }
 
-  auto checks = [rule_mask](Rule rule) { return (rule_mask >> rule & 1) != 0; };
-  auto report = [&](Rule rule, std::string detail) {
-    on_finding(Finding{order.hash(), kRules[rule].name, std::move(detail)});
+  auto checks = [rules](ReconcileRuleId rule) { return rules.Contains(rule); };
+  auto report = [&](ReconcileRuleId rule, std::string detail) {
+    on_finding(Finding{order.hash(), kRules[static_cast<size_t>(rule)].name,
+                       std::move(detail)});
   };
   auto item_detail = [&items](size_t i) {
     return "items[" + std::to_string(i) + "] is " +
@@ -119,12 +123,12 @@ void CheckOrder(OrderView order, uint32_t rule_mask,
   }
   const Timestamp created = order.create_time();
   if (checks(kPaidBeforeCreated) && order.pay_time().is_set() &&
-      Before(order.pay_time(), created)) {
+      InstantBefore(order.pay_time(), created)) {
     report(kPaidBeforeCreated, "pay_time " + FormatTimestamp(order.pay_time()) +
                                    " < create_time " + FormatTimestamp(created));
   }
   if (checks(kExpiresBeforeCreated) && order.expire_time().is_set() &&
-      Before(order.expire_time(), created)) {
+      InstantBefore(order.expire_time(), created)) {
     report(kExpiresBeforeCreated,
            "expire_time " + FormatTimestamp(order.expire_time()) +
                " < create_time " + FormatTimestamp(created));
@@ -142,17 +146,6 @@ Result<ReconcileSummary> Reconcile(
     const Store& store, const ReconcileOptions& options,
     const std::function<void(const Finding&)>& on_finding,
     const std::function<void(const Status&)>& on_error) {
-  uint32_t mask = 0;
-  for (const std::string& name : options.rules) {
-    auto rule = std::find_if(std::begin(kRules), std::end(kRules),
-                             [&](const ReconcileRule& r) { return r.name == name; });
-    if (rule == std::end(kRules)) {
-      return Status::InvalidArgument("unknown rule \"" + name + "\"");
-    }
-    mask |= uint32_t{1} << (rule - std::begin(kRules));
-  }
-  if (mask == 0) mask = (uint32_t{1} << kRuleCount) - 1;
-
   unsigned threads = options.threads != 0
                          ? options.threads
                          : std::max(1u, std::thread::hardware_concurrency());
@@ -196,7 +189,7 @@ Result<ReconcileSummary> Reconcile(
           slice.errors.push_back(view.status());
           continue;
         }
-        CheckOrder(*view, mask, keep);
+        CheckOrder(*view, options.rules, keep);
       }
       slice.status = it->status();
       if (!slice.status.ok()) return;
@@ -208,14 +201,14 @@ Result<ReconcileSummary> Reconcile(
   for (std::thread& worker : workers) worker.join();
 
   ReconcileSummary summary;
-  summary.findings_per_rule.assign(kRuleCount, 0);
+  summary.findings_per_rule.assign(kReconcileRuleCount, 0);
   for (Slice& slice : results) {
     if (!slice.status.ok()) return slice.status;
     summary.orders_checked += slice.checked;
     summary.corrupt_records += slice.errors.size();
     for (const Status& error : slice.errors) on_error(error);
     for (const Finding& finding : slice.findings) {
-      for (size_t r = 0; r < kRuleCount; ++r) {
+      for (size_t r = 0; r < kReconcileRuleCount; ++r) {
         if (kRules[r].name == finding.rule) ++summary.findings_per_rule[r];
       }
       on_finding(finding);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "lib/change_format.h"
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/store_impl.h"
 
@@ -33,6 +35,7 @@ rocksdb::CompressionType ToRocks(Compression c) {
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options rocks;
+  rocks.env = ModeSettingEnv(options.file_mode);
   rocks.create_if_missing = options.create_if_missing;
   rocks.create_missing_column_families = true;
   rocks.compression = ToRocks(options.compression);
@@ -68,8 +71,19 @@ rocksdb::Options RocksOptions(const Options& options) {
 rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
                                                 std::string_view family) {
   rocksdb::ColumnFamilyOptions options(rocks);
+  // The change feed is read by seeks only: no bloom filter.
+  if (family == kChangesFamily) {
+    rocksdb::BlockBasedTableOptions table =
+        *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    table.filter_policy = nullptr;
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    return options;
+  }
+  // The history is short keys and values read by prefix seeks, as the
+  // indexes are: their settings, for the same reasons.
   if (std::find(std::begin(kIndexFamilies), std::end(kIndexFamilies), family) ==
-      std::end(kIndexFamilies)) {
+          std::end(kIndexFamilies) &&
+      family != kHistoryFamily) {
     return options;
   }
   // Index entries are short keys, read a block or two per query, where

@@ -41,11 +41,6 @@ uint64_t DirectoryBytes(const std::string& path) {
 
 }  // namespace
 
-bool InstantBefore(const Timestamp& a, const Timestamp& b) {
-  return a.unix_seconds != b.unix_seconds ? a.unix_seconds < b.unix_seconds
-                                          : a.nanos < b.nanos;
-}
-
 void StoreStats::Add(OrderView order) {
   ++orders;
   ++by_status[static_cast<size_t>(order.status())];

@@ -16,6 +16,10 @@ std::string_view CodeName(Status::Code code) {
       return "IOError";
     case Status::Code::kConflict:
       return "Conflict";
+    case Status::Code::kOutOfRange:
+      return "OutOfRange";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
   }
   return "Unknown";
 }

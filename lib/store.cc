@@ -7,23 +7,25 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
 #include <utility>
 
+#include "lib/change_format.h"
+#include "lib/change_log.h"
+#include "lib/file_modes.h"
 #include "lib/import.h"
 #include "lib/index.h"
 #include "lib/live_store.h"
+#include "lib/order_diff.h"
 #include "lib/pinned_order.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
 #include "lib/store_dirs.h"
 #include "lib/store_impl.h"
-#include "lib/store_open.h"
 #include "lib/write_batch_rep.h"
 #include "lib/write_plan.h"
 #include "orderstore/lifecycle.h"
@@ -44,6 +46,7 @@ using internal::PlanChanges;
 using internal::RemoveImportLeftovers;
 using internal::SliceOf;
 using internal::SortChanges;
+using internal::StoreImpl;
 using internal::VerifyStored;
 using internal::ViewAccess;
 
@@ -58,7 +61,7 @@ constexpr char kOrdersFamily[] = "orders";
 // as a write group's leader copying the other writers' batches, would
 // otherwise show only as its caller's line. RocksDbWrite stays out of line
 // so that its caller, CommitToRocksDb, is the frame in those reports that
-// tools/tsan.supp matches.
+// scripts/tsan.supp matches.
 [[gnu::noinline]] rocksdb::Status RocksDbWrite(
     rocksdb::DB* db, const rocksdb::WriteOptions& options,
     rocksdb::WriteBatch* batch) {
@@ -73,11 +76,6 @@ constexpr char kOrdersFamily[] = "orders";
 using internal::RocksOptions;
 using internal::RocksRead;
 
-rocksdb::WriteOptions RocksWrite(const WriteOptions& options) {
-  rocksdb::WriteOptions rocks;
-  rocks.sync = options.sync;
-  return rocks;
-}
 
 class StoreIterator final : public Iterator {
  public:
@@ -132,36 +130,14 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
   return Status::IOError(std::move(message));
 }
 
-// Verifies a stored value and that it holds the order its key names, so a
-// record can never be handed out under another order's hash.
-Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value) {
-  Result<OrderView> view = VerifyRecord(value);
-  if (!view.ok()) {
-    return view.status().WithContext("order " + key.ToHex());
-  }
-  if (view->hash() != key) {
-    return Status::Corruption("order " + key.ToHex() + ": record holds order " +
-                              view->hash().ToHex());
-  }
-  return view;
-}
-
 }  // namespace internal
 
 namespace {
 
-// SetGetManyHookForTesting's hook (store_impl.h); the flag keeps GetMany
-// from touching the function when none is set.
-std::atomic<bool> get_many_hook_set{false};
-std::function<void()>& GetManyHook() {
-  static std::function<void()> hook;
-  return hook;
-}
-
 // Reads the orders `hashes` into `values` and `statuses` (as many), in one
 // RocksDB MultiGet, except that hashes the key filter rules out are
 // NotFound without asking RocksDB.
-void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
+void MultiGetOrders(const StoreImpl& impl, const ReadOptions& options,
                     std::span<const OrderHash> hashes,
                     std::vector<rocksdb::PinnableSlice>& values,
                     std::vector<rocksdb::Status>& statuses) {
@@ -183,9 +159,8 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
                       values.data(), statuses.data());
     return;
   }
-  if (options.snapshot == nullptr &&
-      get_many_hook_set.load(std::memory_order_acquire)) {
-    GetManyHook()();
+  if (options.snapshot == nullptr && impl.hooks != nullptr) {
+    impl.hooks->GetManyFiltered();
   }
   std::vector<rocksdb::PinnableSlice> asked_values(asked.size());
   std::vector<rocksdb::Status> asked_statuses(asked.size());
@@ -219,7 +194,7 @@ void MultiGetOrders(const Store::Impl& impl, const ReadOptions& options,
 // Writes the index entries of every stored order, for a store written
 // before the indexes existed. One batch: all entries land, or none (and
 // the next open builds them again).
-Status BuildIndexes(Store::Impl& impl) {
+Status BuildIndexes(StoreImpl& impl) {
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(
       impl.db->NewIterator(rocksdb::ReadOptions(), impl.orders));
@@ -241,44 +216,30 @@ Status BuildIndexes(Store::Impl& impl) {
 
 }  // namespace
 
-namespace internal {
-
-void SetGetManyHookForTesting(std::function<void()> hook) {
-  get_many_hook_set.store(false, std::memory_order_release);
-  GetManyHook() = std::move(hook);
-  get_many_hook_set.store(static_cast<bool>(GetManyHook()),
-                          std::memory_order_release);
-}
-
-}  // namespace internal
-
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(std::unique_ptr<StoreImpl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 const std::string& Store::path() const { return impl_->path; }
 
 Result<std::unique_ptr<Store>> Store::Open(const Options& options,
                                            const std::string& path) {
-  return internal::OpenWithFileSystem(options, path, nullptr);
-}
-
-Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
-    const Options& options, const std::string& path,
-    std::shared_ptr<rocksdb::FileSystem> fs) {
   const std::string context = "store " + path;
-  auto impl = std::make_unique<Store::Impl>();
+  auto impl = std::make_unique<StoreImpl>();
   rocksdb::Options rocks = RocksOptions(options);
+  std::shared_ptr<rocksdb::FileSystem> fs =
+      options.hooks != nullptr ? options.hooks->FileSystem() : nullptr;
   if (fs != nullptr) {
-    impl->env = rocksdb::NewCompositeEnv(fs);
+    impl->env = rocksdb::NewCompositeEnv(
+        internal::NewModeSettingFileSystem(fs, options.file_mode));
     rocks.env = impl->env.get();
-  } else {
-    fs = rocksdb::FileSystem::Default();
   }
+  fs = rocks.env->GetFileSystem();
   const bool existed =
       fs->FileExists(path + "/CURRENT", rocksdb::IOOptions(), nullptr).ok();
   if (!existed && (!options.create_if_missing || options.read_only)) {
     return Status::NotFound(context + ": no store in this directory");
   }
+  if (Status s = internal::PrepareStoreDirectory(options, path); !s.ok()) return s;
 
   // Every existing column family must be opened; a new store gets ours.
   std::vector<std::string> families;
@@ -293,6 +254,11 @@ Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
       return Status::NotFound(context + ": no orders were ever written here");
     }
     families.push_back(kOrdersFamily);
+  }
+  // And the change feed's and the history's, which a store written before
+  // them starts empty.
+  for (const char* name : {internal::kChangesFamily, internal::kHistoryFamily}) {
+    if (!has(name) && !options.read_only) families.push_back(name);
   }
   // A store written before the indexes existed gets them built now.
   bool build_indexes = false;
@@ -309,6 +275,7 @@ Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
 
   impl->path = path;
   impl->read_only = options.read_only;
+  impl->hooks = options.hooks;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
       options.read_only && options.secondary
@@ -328,6 +295,7 @@ Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
     return FromRocks(s, context);
   }
   impl->db.reset(db);
+  internal::WarnIfOpenToOthers(options, path, db->GetDBOptions().info_log.get());
   if (!existed && !options.read_only) {
     Status synced = internal::SyncParentDir(fs.get(), path);
     if (!synced.ok()) return synced.WithContext(context);
@@ -341,15 +309,29 @@ Result<std::unique_ptr<Store>> internal::OpenWithFileSystem(
       }
     }
   }
+  rocksdb::ColumnFamilyHandle* changes = nullptr;
+  rocksdb::ColumnFamilyHandle* history = nullptr;
+  for (size_t i = 0; i < families.size(); ++i) {
+    if (families[i] == internal::kChangesFamily) changes = impl->handles[i];
+    if (families[i] == internal::kHistoryFamily) history = impl->handles[i];
+  }
+  Result<std::unique_ptr<internal::ChangeLog>> feed = internal::ChangeLog::Open(
+      impl->db.get(), changes, history, options.change_retention,
+      !options.read_only  ? internal::ChangeLog::Mode::kReadWrite
+      : options.secondary ? internal::ChangeLog::Mode::kSecondary
+                          : internal::ChangeLog::Mode::kReadOnly);
+  if (!feed.ok()) return feed.status().WithContext(context);
+  impl->feed = std::move(*feed);
   if (build_indexes) {
     Status built = BuildIndexes(*impl);
     if (!built.ok()) return built.WithContext(context);
   }
   if (options.key_filter && !options.read_only) {
     impl->key_filter = std::make_unique<internal::LiveKeyFilter>(
-        impl->db.get(), impl->orders, &impl->import_gate);
+        impl->db.get(), impl->orders, &impl->import_gate, impl->hooks.get());
   }
-  return internal::StoreAccess::Wrap(std::move(impl));
+  if (impl->hooks != nullptr) impl->hooks->KeyFilterOpened(impl->key_filter.get());
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 Result<PinnedOrder> Store::Get(const ReadOptions& options,
@@ -418,12 +400,24 @@ Status Store::Delete(const WriteOptions& options, const OrderHash& hash) {
   return Write(options, batch);
 }
 
-Status Store::Write(const WriteOptions& options, const WriteBatch& batch) {
-  return Apply(options, batch, nullptr);
+Status Store::Write(const WriteOptions& options, const WriteBatch& batch,
+                    WriteOutcome* outcome) {
+  return Apply(options, batch, nullptr, outcome);
+}
+
+Result<CreateOutcome> Store::Create(const WriteOptions& options,
+                                    const Order& order) {
+  WriteBatch batch;
+  Status s = batch.Create(order);
+  if (!s.ok()) return s;
+  WriteOutcome outcome;
+  s = Write(options, batch, &outcome);
+  if (!s.ok()) return s;
+  return outcome.created == 1 ? CreateOutcome::kCreated : CreateOutcome::kExists;
 }
 
 Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
-                    const std::string_view* expected) {
+                    const std::string_view* expected, WriteOutcome* outcome) {
   Status s = impl_->CheckWritable();
   if (!s.ok()) return s;
   const std::vector<FinalRecord> finals = FinalRecords(batch.rep_->ops);
@@ -431,33 +425,40 @@ Status Store::Apply(const WriteOptions& options, const WriteBatch& batch,
   // Hold the stripes of every order written, in a fixed order, from reading
   // the old records until the batch lands.
   std::shared_lock<std::shared_mutex> no_import(impl_->import_gate);
-  std::array<bool, Impl::kStripes> used{};
-  for (const FinalRecord& final : finals) used[Impl::StripeOf(final.hash)] = true;
+  std::array<bool, StoreImpl::kStripes> used{};
+  for (const FinalRecord& final : finals) used[StoreImpl::StripeOf(final.hash)] = true;
   std::vector<std::unique_lock<std::mutex>> locks;
-  for (size_t i = 0; i < Impl::kStripes; ++i) {
+  for (size_t i = 0; i < StoreImpl::kStripes; ++i) {
     if (used[i]) locks.emplace_back(impl_->stripes[i]);
   }
 
   Result<FamilyChanges> changes = PlanChanges(*impl_, finals, expected);
   if (!changes.ok()) return changes.status();
-  rocksdb::WriteBatch rocks_batch;
-  for (size_t slot = 0; slot < kFamilySlots; ++slot) {
-    SortChanges(&(*changes)[slot]);
-    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
-    for (const KeyChange& change : (*changes)[slot]) {
-      rocksdb::Status added =
-          change.deleted
-              ? rocks_batch.Delete(family, change.key)
-              : rocks_batch.Put(family, change.key,
-                                rocksdb::Slice(change.value.data(),
-                                               change.value.size()));
-      if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+  s = internal::ReportCreates(std::move(changes->creates), outcome);
+  if (!s.ok()) return s;
+  for (size_t slot = 0; slot < kFamilySlots; ++slot) SortChanges(&(*changes)[slot]);
+  // A compare-and-set write is UpdateStatus's: the history says so.
+  if (expected != nullptr) internal::MarkStatusChanges(changes->notes);
+  // The change log commits this write's keys with its changes, in one
+  // RocksDB batch (its group's): lib/change_log.h.
+  const internal::ChangeLog::Fill fill = [&](rocksdb::WriteBatch* rocks_batch) {
+    for (size_t slot = 0; slot < kFamilySlots; ++slot) {
+      rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(*impl_, slot);
+      for (const KeyChange& change : (*changes)[slot]) {
+        rocksdb::Status added =
+            change.deleted
+                ? rocks_batch->Delete(family, change.key)
+                : rocks_batch->Put(family, change.key,
+                                   rocksdb::Slice(change.value.data(),
+                                                  change.value.size()));
+        if (!added.ok()) return FromRocks(added, "store " + impl_->path);
+      }
     }
-  }
+    return Status::OK();
+  };
   AddToKeyFilter(*impl_, finals);
-  return FromRocks(
-      CommitToRocksDb(impl_->db.get(), RocksWrite(options), &rocks_batch),
-      "store " + impl_->path);
+  return impl_->feed->Commit(options, fill, changes->notes)
+      .WithContext("store " + impl_->path);
 }
 
 Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
@@ -471,7 +472,7 @@ Status Store::UpdateStatus(const WriteOptions& options, OrderView as_read,
   // Compare-and-set: Apply compares the stored record with the one read,
   // under the order's stripe lock, which it holds until the write lands.
   const std::string_view expected = as_read.record();
-  return Apply(options, batch, &expected);
+  return Apply(options, batch, &expected, nullptr);
 }
 
 std::shared_ptr<const Snapshot> Store::GetSnapshot() const {

@@ -1,5 +1,5 @@
-// Store::Impl and the helpers that lib/ files working on the store's
-// RocksDB database share (store.cc, query.cc, reconcile.cc).
+// StoreImpl, an open Store's state, and the helpers that the lib/ files
+// working on the store's RocksDB database share.
 #ifndef ORDERSTORE_LIB_STORE_IMPL_H_
 #define ORDERSTORE_LIB_STORE_IMPL_H_
 
@@ -16,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/change_log.h"
 #include "lib/index.h"
 #include "lib/key_filter.h"
 #include "lib/record.h"
+#include "lib/store_hooks.h"
 #include "orderstore/store.h"
 
 namespace orderstore {
@@ -38,7 +40,7 @@ inline std::string_view AsView(const rocksdb::Slice& s) {
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
 
 // Verifies a stored value and that it holds the order its key names, so a
-// record can never be handed out under another order's hash.
+// record can never be handed out under another order's hash (verify.cc).
 Result<OrderView> VerifyStored(const OrderHash& key, std::string_view value);
 
 // Starts loading every record a MultiGet found (the first `n` of `values`),
@@ -62,9 +64,12 @@ class Snapshot {
   const rocksdb::Snapshot* rep_;
 };
 
-struct Store::Impl {
-  // The Env over the file system the store was opened with
-  // (internal::OpenWithFileSystem); declared first so that it outlives db.
+namespace internal {
+
+// What an open Store holds.
+struct StoreImpl {
+  // The Env over the file system of StoreHooks::FileSystem, when the hooks
+  // give one; declared first so that it outlives db.
   std::unique_ptr<rocksdb::Env> env;
   std::string path;
   // Read-only and secondary stores never change while open, so reads need
@@ -88,11 +93,19 @@ struct Store::Impl {
   // would be 64).
   std::shared_mutex import_gate;
 
+  // Options::hooks (null: none). Before key_filter, which calls it from
+  // its thread: destroyed after it.
+  std::shared_ptr<internal::StoreHooks> hooks;
+
   // Every stored order's hash, so that gets of unknown hashes skip RocksDB
   // (lib/key_filter.h). Null in read-only and secondary stores (another
   // process's writes would not be in it) and with Options::key_filter off.
   // Writes Add to it under import_gate, before they commit.
   std::unique_ptr<internal::LiveKeyFilter> key_filter;
+
+  // Numbers and commits every write with its change feed and history
+  // entries (lib/change_log.h); Store::Import adds its files through it.
+  std::unique_ptr<internal::ChangeLog> feed;
 
   // False only if no order with `hash` is visible to a read with `options`.
   bool MayContain(const ReadOptions& options, const OrderHash& hash) const {
@@ -110,7 +123,7 @@ struct Store::Impl {
     return indexes[static_cast<size_t>(index)];
   }
 
-  ~Impl() {
+  ~StoreImpl() {
     key_filter.reset();  // its thread reads the database
     if (db == nullptr) return;
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
@@ -127,21 +140,9 @@ struct Store::Impl {
   }
 };
 
-namespace internal {
-
-// The internals of an open store, for lib/'s tests and benchmarks.
-struct StoreAccess {
-  static const Store::Impl& ImplOf(const Store& store) { return *store.impl_; }
-  static std::unique_ptr<Store> Wrap(std::unique_ptr<Store::Impl> impl) {
-    return std::unique_ptr<Store>(new Store(std::move(impl)));
-  }
-};
-
-// For tests: `hook` is called by GetMany (without a snapshot) after the key
-// filter has ruled out some of its hashes and before it reads the others,
-// so that a test can write in between. Empty: none. Process-wide.
-// REQUIRES: no GetMany runs while it is set.
-void SetGetManyHookForTesting(std::function<void()> hook);
+// InvalidArgument when `impl`'s store has no column family for `index` (a
+// read-only open of a store written before the indexes existed).
+Status CheckQueryable(const StoreImpl& impl, Index index);
 
 }  // namespace internal
 }  // namespace orderstore

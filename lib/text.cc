@@ -66,11 +66,13 @@ bool DecodeHex(std::string_view hex, uint8_t* out) {
 
 std::string Quote(std::string_view text) {
   constexpr size_t kMaxQuoted = 64;
+  // Messages are read by people: '<', '>' and '&' stay as they are.
+  constexpr ExportOptions kReadable{.escape_html = false};
   std::string out;
   if (text.size() <= kMaxQuoted) {
-    AppendJsonString(text, &out);
+    AppendJsonString(text, &out, kReadable);
   } else {
-    AppendJsonString(text.substr(0, kMaxQuoted), &out);
+    AppendJsonString(text.substr(0, kMaxQuoted), &out, kReadable);
     out.insert(out.size() - 1, "...");
   }
   return out;

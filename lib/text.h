@@ -8,6 +8,11 @@
 
 namespace orderstore::internal {
 
+// True for JSON's whitespace: space, tab, line feed, carriage return.
+inline bool IsJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 // True if `text` is valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(std::string_view text);
 

@@ -1,4 +1,4 @@
-// WriteBatch: the puts and deletes Store::Write and Store::Import apply
+// WriteBatch: the puts, creates and deletes Store::Write and Store::Import apply
 // together, each put encoded as its record when it is added.
 #include "lib/write_batch_rep.h"
 
@@ -18,6 +18,12 @@ Status WriteBatch::Put(const Order& order) {
   if (!s.ok()) return s.WithContext("order " + order.hash.ToHex());
   rep_->ops.push_back({order.hash, internal::EncodeRecord(order)});
   return Status::OK();
+}
+
+Status WriteBatch::Create(const Order& order) {
+  Status s = Put(order);
+  if (s.ok()) rep_->ops.back().create = true;
+  return s;
 }
 
 void WriteBatch::Delete(const OrderHash& hash) {

@@ -16,6 +16,7 @@ namespace internal {
 struct BatchOp {
   OrderHash hash;
   std::string record;  // empty for a delete (a record never is)
+  bool create = false;  // stored only if absent (WriteBatch::Create)
 };
 
 }  // namespace internal

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "lib/order_diff.h"
 #include "lib/record.h"
 
 namespace orderstore::internal {
@@ -13,7 +14,8 @@ std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
   std::vector<FinalRecord> finals;
   finals.reserve(ops.size());
   for (const BatchOp& op : ops) {
-    finals.push_back({op.hash, op.record.empty() ? nullptr : &op.record});
+    finals.push_back(
+        {op.hash, op.record.empty() ? nullptr : &op.record, op.create});
   }
   std::stable_sort(finals.begin(), finals.end(),
                    [](const FinalRecord& a, const FinalRecord& b) {
@@ -28,7 +30,7 @@ std::vector<FinalRecord> FinalRecords(const std::vector<BatchOp>& ops) {
   return finals;
 }
 
-rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl, size_t slot) {
+rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot) {
   return slot == kOrdersSlot
              ? impl.orders
              : impl.family(static_cast<internal::Index>(slot - 1));
@@ -43,6 +45,7 @@ namespace {
 void AddChanges(const OrderHash& hash, std::string_view old_record,
                 const std::string* record, FamilyChanges* changes) {
   if (record != nullptr ? old_record == *record : old_record.empty()) return;
+  changes->notes.push_back(NoteChange(hash, old_record, record));
   std::vector<internal::IndexEntry> old_entries, new_entries;
   // A damaged old record derives nothing: it is being replaced, and
   // queries skip entries whose order does not derive them. (An absent one
@@ -99,7 +102,7 @@ std::pair<uint64_t, uint64_t> PrefixOf(std::string_view key) {
 // (Once the key filter is built, PlanChanges leaves out of its reads each
 // order the filter rules out; this seek serves before that.)
 // REQUIRES: finals is not empty and sorted by hash.
-Result<bool> NoneStored(const Store::Impl& impl,
+Result<bool> NoneStored(const StoreImpl& impl,
                         const std::vector<FinalRecord>& finals) {
   std::unique_ptr<rocksdb::Iterator> it(
       impl.db->NewIterator(rocksdb::ReadOptions(), impl.orders));
@@ -134,7 +137,7 @@ void SortChanges(std::vector<KeyChange>* changes) {
   *changes = std::move(sorted);
 }
 
-Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
+Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
                                   const std::vector<FinalRecord>& finals,
                                   const std::string_view* expected) {
   assert(expected == nullptr || finals.size() == 1);
@@ -148,6 +151,7 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
     if (!none_stored.ok()) return none_stored.status();
     if (*none_stored) {
       for (const FinalRecord& final : finals) {
+        changes.creates.created += final.create;
         AddChanges(final.hash, {}, final.record, &changes);
       }
       return changes;
@@ -188,13 +192,17 @@ Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
         return Status::Conflict("order " + final.hash.ToHex() +
                                 " changed since it was read");
       }
+      if (final.create &&
+          !CheckCreate(final.hash, old_record, *final.record, &changes.creates)) {
+        continue;  // nothing to write: found identical, or a conflict
+      }
       AddChanges(final.hash, old_record, final.record, &changes);
     }
   }
   return changes;
 }
 
-void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals) {
+void AddToKeyFilter(StoreImpl& impl, const std::vector<FinalRecord>& finals) {
   if (impl.key_filter == nullptr) return;
   for (const FinalRecord& final : finals) {
     if (final.record != nullptr) impl.key_filter->Add(final.hash);

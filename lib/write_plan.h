@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/change_format.h"
 #include "lib/index.h"
 #include "lib/store_impl.h"
 #include "lib/write_batch_rep.h"
@@ -29,6 +30,7 @@ namespace orderstore::internal {
 struct FinalRecord {
   OrderHash hash;
   const std::string* record;  // into the batch; null: deleted
+  bool create;                // stored only if absent (WriteBatch::Create)
 };
 
 // The final record of each order `ops` writes, sorted by hash: a batch
@@ -77,7 +79,7 @@ constexpr size_t kFamilySlots = 1 + internal::kIndexCount;
 inline size_t SlotOf(Index index) { return 1 + static_cast<size_t>(index); }
 
 // The column family of FamilyChanges slot `slot` in `impl`.
-rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl, size_t slot);
+rocksdb::ColumnFamilyHandle* FamilyOfSlot(const StoreImpl& impl, size_t slot);
 
 // What a batch changes in each column family, every key at most once. Each
 // slot is written sorted by key (see SortChanges): the order in which
@@ -86,6 +88,10 @@ rocksdb::ColumnFamilyHandle* FamilyOfSlot(const Store::Impl& impl, size_t slot);
 struct FamilyChanges {
   std::array<std::vector<KeyChange>, kFamilySlots> slots;
   KeyArena keys;  // every slot's keys
+  // What the change feed and the history record: one per order changed.
+  std::vector<ChangeNote> notes;
+  WriteOutcome creates;  // what the batch's creates found (none written
+                         // but those that found their order absent)
   std::vector<KeyChange>& operator[](size_t slot) { return slots[slot]; }
 };
 
@@ -101,16 +107,18 @@ void SortChanges(std::vector<KeyChange>* changes);
 // key filter rules out is not read: it is not stored, and stays so until
 // this write commits (its stripe, or Import's gate, excludes other writers
 // of it). With `expected` (one order): Conflict unless the stored record is
-// byte for byte *expected (empty: absent).
+// byte for byte *expected (empty: absent). A create (FinalRecord::create)
+// is planned only when its order is absent, and counted in the result's
+// `creates` (see CheckCreate in lib/order_diff.h).
 // REQUIRES: the caller holds the stripes of every order in `finals`.
-Result<FamilyChanges> PlanChanges(const Store::Impl& impl,
+Result<FamilyChanges> PlanChanges(const StoreImpl& impl,
                                   const std::vector<FinalRecord>& finals,
                                   const std::string_view* expected);
 
 // Adds the orders `finals` puts to the key filter. REQUIRES: the caller
 // holds import_gate (shared or alone) until the write commits: a get must
 // never see an order its filter lacks.
-void AddToKeyFilter(Store::Impl& impl, const std::vector<FinalRecord>& finals);
+void AddToKeyFilter(StoreImpl& impl, const std::vector<FinalRecord>& finals);
 
 }  // namespace orderstore::internal
 

@@ -5,8 +5,15 @@
 // invariants and be byte for byte one of the versions written; a reader
 // holding a view while writers overwrite that key must still see its old
 // bytes intact. One batch in 16 lands through Store::Import; afterwards
-// the indexes must match the orders exactly. Also built with
-// ThreadSanitizer by tools/sanitize.sh.
+// the indexes must match the orders exactly.
+//
+// FollowerSeesEveryChangeOnceInOrder: 4 writer threads (puts, batches,
+// deletes, imports; one of them synced) and a follower thread reading the
+// change feed as they commit: the follower must see numbers 1, 2, 3...
+// with no gap, no duplicate and no reordering, and each writer's
+// acknowledged changes in the order it made them.
+//
+// Both are also built with ThreadSanitizer by scripts/sanitize.sh.
 //
 // ORDERSTORE_CONCURRENCY_SECONDS sets how long the threads run at least
 // (default 3); they go on until the minimum work is done.
@@ -16,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -235,6 +243,136 @@ TEST_F(ConcurrencyTest, ReadersSeeWholeVerifiedOrdersWhileWritersOverwrite) {
       static_cast<unsigned long long>(held_checks.load()));
   EXPECT_GT(views.load(), kMinViews);
   EXPECT_GT(held_checks.load(), 0u);
+}
+
+TEST_F(ConcurrencyTest, FollowerSeesEveryChangeOnceInOrder) {
+  Result<std::unique_ptr<Store>> opened = Store::Open(Options(), Path("db"));
+  ASSERT_OK(opened);
+  Store& store = **opened;
+  constexpr int kWriters = 4;
+  // Writer w writes orders GenerateOrder(50 + w, i): hashes of its own.
+  struct Expected {
+    OrderHash hash;
+    ChangeOp op;
+  };
+  std::vector<std::vector<Expected>> expected(kWriters);
+  std::map<OrderHash, int> writer_of;
+  std::mutex writer_of_mu;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> writes{0};
+  std::mutex failures_mu;
+  std::vector<std::string> failures;
+  auto fail = [&](std::string what) {
+    std::lock_guard<std::mutex> lock(failures_mu);
+    if (failures.size() < 10) failures.push_back(std::move(what));
+  };
+
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      std::mt19937_64 random(77 + w);
+      WriteOptions options;
+      options.sync = w == 0;  // one synced writer: groups form behind it
+      options.actor = "writer-" + std::to_string(w);
+      uint64_t next = 0;
+      std::vector<uint64_t> live;
+      auto order = [&](uint64_t i) {
+        Order o = GenerateOrder(50 + w, i);
+        std::lock_guard<std::mutex> lock(writer_of_mu);
+        writer_of[o.hash] = w;
+        return o;
+      };
+      while (!stop.load(std::memory_order_relaxed)) {
+        const uint64_t kind = random() % 16;
+        if (kind < 4 || (w == 1 && kind == 4)) {
+          // A batch, or from writer 1 now and then an import: numbered
+          // in hash order, one change per order.
+          WriteBatch batch;
+          std::vector<OrderHash> hashes;
+          for (int i = 0; i < 4; ++i) {
+            Order o = order(next);
+            live.push_back(next++);
+            hashes.push_back(o.hash);
+            if (!batch.Put(o).ok()) fail("batch put");
+          }
+          Status s = kind == 4 ? store.Import(batch) : store.Write(options, batch);
+          if (!s.ok()) fail(s.ToString());
+          std::sort(hashes.begin(), hashes.end());
+          for (const OrderHash& h : hashes) expected[w].push_back({h, ChangeOp::kPut});
+        } else if (kind < 6 && !live.empty()) {
+          const size_t at = random() % live.size();
+          const OrderHash hash = GenerateOrderHash(50 + w, live[at]);
+          live.erase(live.begin() + at);
+          if (!store.Delete(options, hash).ok()) fail("delete");
+          expected[w].push_back({hash, ChangeOp::kDelete});
+        } else {
+          Order o = order(next);
+          live.push_back(next++);
+          if (!store.Put(options, o).ok()) fail("put");
+          expected[w].push_back({o.hash, ChangeOp::kPut});
+        }
+        writes.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  // The follower: every change once, numbered 1, 2, 3...
+  std::vector<Expected> seen;
+  uint64_t cursor = 0;
+  auto follow = [&] {
+    Result<std::unique_ptr<ChangeIterator>> it = store.ChangesAfter({}, cursor);
+    if (!it.ok()) return fail(it.status().ToString());
+    for (; (*it)->Valid(); (*it)->Next()) {
+      Result<ChangeView> change = (*it)->change();
+      if (!change.ok()) return fail(change.status().ToString());
+      if (change->seq() != cursor + 1) {
+        return fail("after change " + std::to_string(cursor) + " came " +
+                    std::to_string(change->seq()));
+      }
+      cursor = change->seq();
+      seen.push_back({change->hash(), change->op()});
+    }
+    if (!(*it)->status().ok()) fail((*it)->status().ToString());
+  };
+  std::thread follower([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      store.WaitForChanges(cursor, std::chrono::milliseconds(50));
+      follow();
+    }
+  });
+  const auto started = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(Seconds() / 2));
+  while (writes.load() < 200 &&
+         std::chrono::steady_clock::now() - started < std::chrono::minutes(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  follower.join();
+  follow();  // what was committed after its last look
+
+  for (const std::string& failure : failures) ADD_FAILURE() << failure;
+  size_t total = 0;
+  for (const auto& changes : expected) total += changes.size();
+  EXPECT_EQ(seen.size(), total);
+  EXPECT_EQ(store.ChangeFeed().latest, total);
+  // Each writer's changes, in the order it made them.
+  std::vector<std::vector<Expected>> by_writer(kWriters);
+  for (const Expected& e : seen) by_writer[writer_of.at(e.hash)].push_back(e);
+  for (int w = 0; w < kWriters; ++w) {
+    ASSERT_EQ(by_writer[w].size(), expected[w].size()) << "writer " << w;
+    for (size_t i = 0; i < expected[w].size(); ++i) {
+      ASSERT_TRUE(by_writer[w][i].hash == expected[w][i].hash &&
+                  by_writer[w][i].op == expected[w][i].op)
+          << "writer " << w << ", change " << i;
+    }
+  }
+  size_t problems = 0;
+  ASSERT_OK(store.CheckChanges([&](const Status& s) {
+    ADD_FAILURE() << s.ToString();
+    ++problems;
+  }));
+  std::printf("concurrency_test: a follower saw %zu changes of %d writers, "
+              "in order\n", seen.size(), kWriters);
 }
 
 }  // namespace

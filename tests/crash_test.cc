@@ -5,13 +5,15 @@
 // its own fsync'd log; we SIGKILL it at random moments, reopen the store
 // after each kill and check every logged order is present and
 // byte-identical, every stored record verifies and is one the writer wrote,
-// and each atomic batch is all there or not at all.
+// and each atomic batch is all there or not at all; and that the change
+// feed lists exactly what is stored, numbered 1, 2, 3... in write order,
+// every acknowledged order among them.
 // ORDERSTORE_CRASH_KILLS sets the number of kills (default 30; the long
 // form in docs/reliability.md uses 1000).
 //
 // KilledImportIsAllOrNothing: `orderstore import` of a large file, killed
 // part-way at several moments: the file's orders are all in the store or
-// none.
+// none, and so are their changes in the feed.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -41,26 +43,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// Starts `argv[0]` with `argv`, stdin from /dev/null and stdout and stderr
-// appended to `output`. Returns the child's pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& output) {
-  pid_t child = fork();
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
 
 // SIGKILLs `child` (if still running) and reaps it. Returns true when the
 // kill ended it, false when it had already exited by itself.
@@ -131,7 +113,7 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     const uint64_t first = next_first;
     const size_t logged_before = ReadLog(log, seed).size();
     const off_t log_size_before = FileSize(log);
-    pid_t child = Spawn(
+    pid_t child = testing::Spawn(
         {CRASH_WRITER, db, log, std::to_string(seed), std::to_string(first)},
         output);
     ASSERT_GT(child, 0);
@@ -208,6 +190,37 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
       b += size;
     }
     EXPECT_GE(stored, std::set<uint64_t>(logged.begin(), logged.end()).size());
+    // The feed lists exactly the stored orders, each once (a write of
+    // bytes already stored records nothing), numbered without a gap, in
+    // write order (a batch's changes go in hash order: within 8).
+    {
+      Result<std::unique_ptr<ChangeIterator>> changes =
+          (*store)->ChangesAfter(ReadOptions(), 0);
+      ASSERT_OK(changes);
+      std::vector<bool> in_feed(indexed, false);
+      uint64_t seq = 0, highest_index = 0;
+      size_t listed = 0;
+      for (; (*changes)->Valid(); (*changes)->Next()) {
+        Result<ChangeView> change = (*changes)->change();
+        ASSERT_OK(change);
+        ASSERT_EQ(change->seq(), ++seq);
+        ASSERT_EQ(change->op(), ChangeOp::kPut);
+        EXPECT_EQ(change->actor(), "crash-writer");
+        auto found = index_of.find(std::string(change->hash().AsKey()));
+        ASSERT_NE(found, index_of.end());
+        ASSERT_TRUE(present[found->second]) << "a change of an order not stored";
+        ASSERT_FALSE(in_feed[found->second]) << "order listed twice";
+        ASSERT_EQ(change->order().record(),
+                  internal::EncodeRecord(GenerateOrder(seed, found->second)));
+        ASSERT_GE(found->second + 8, highest_index) << "change " << seq;
+        highest_index = std::max(highest_index, found->second);
+        in_feed[found->second] = true;
+        ++listed;
+      }
+      ASSERT_OK((*changes)->status());
+      EXPECT_EQ(listed, stored);
+      for (uint64_t i : logged) ASSERT_TRUE(in_feed[i]) << "acknowledged " << i;
+    }
     store->reset();
     // And `orderstore verify` finds nothing.
     testing::ToolRun verify = testing::RunTool({"--db", db, "verify"});
@@ -245,7 +258,7 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
 
   // How long a whole import takes here, to spread the kills over it.
   auto run_import = [&](const std::string& db) {
-    return Spawn({ORDERSTORE_TOOL, "--db", db, "import", file},
+    return testing::Spawn({ORDERSTORE_TOOL, "--db", db, "import", file},
                  Path("import.out"));
   };
   const auto started = Clock::now();
@@ -289,6 +302,25 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
     ASSERT_TRUE(there == 0 || there == kOrders)
         << "kill " << k << " after " << delay.count() << " us: " << there
         << " of " << kOrders << " orders";
+    // And the feed has their changes, all or none, numbered 1...
+    {
+      Result<std::unique_ptr<ChangeIterator>> changes =
+          (*store)->ChangesAfter(ReadOptions(), 0);
+      ASSERT_OK(changes);
+      uint64_t seq = 0;
+      for (; (*changes)->Valid(); (*changes)->Next()) {
+        Result<ChangeView> change = (*changes)->change();
+        ASSERT_OK(change);
+        ASSERT_EQ(change->seq(), ++seq);
+      }
+      ASSERT_OK((*changes)->status());
+      ASSERT_EQ(seq, there) << "kill " << k;
+      size_t problems = 0;
+      ASSERT_OK((*store)->CheckChanges([&](const Status& problem) {
+        ADD_FAILURE() << problem.ToString();
+        ++problems;
+      }));
+    }
     (there == 0 ? saw_none : saw_all)++;
     if (there == kOrders) {
       Order last = GenerateOrder(kSeed, kOrders - 1);

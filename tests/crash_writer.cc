@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   }
   WriteOptions synced;  // sync is the default; say so
   synced.sync = true;
+  synced.actor = "crash-writer";  // crash_test finds it in the feed
   for (;;) {
     const uint64_t size = testing::CrashBatchSize(index);
     Status written;

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "lib/store_hooks.h"
+
 namespace orderstore::testing {
 
 namespace fs = std::filesystem;
@@ -707,6 +709,26 @@ std::string FaultFs::LoseUnsynced() {
   fs::remove_all(trash_, ec);
   fs::create_directories(trash_, ec);
   return problems;
+}
+
+namespace {
+
+class FileSystemHooks : public internal::StoreHooks {
+ public:
+  explicit FileSystemHooks(std::shared_ptr<rocksdb::FileSystem> fs)
+      : fs_(std::move(fs)) {}
+  std::shared_ptr<rocksdb::FileSystem> FileSystem() override { return fs_; }
+
+ private:
+  std::shared_ptr<rocksdb::FileSystem> fs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenOn(std::shared_ptr<rocksdb::FileSystem> fs,
+                                      Options options, const std::string& path) {
+  options.hooks = std::make_shared<FileSystemHooks>(std::move(fs));
+  return Store::Open(options, path);
 }
 
 }  // namespace orderstore::testing

@@ -51,6 +51,10 @@
 #include <mutex>
 #include <string>
 
+#include "orderstore/options.h"
+#include "orderstore/status.h"
+#include "orderstore/store.h"
+
 namespace orderstore::testing {
 
 // The kinds of call FailNth can fail.
@@ -218,6 +222,11 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::function<bool(const std::string&)> spare_read_;
   std::function<bool(const std::string&, uint64_t)> fail_read_;
 };
+
+// Store::Open with every file of the store going through `fs` (handed over
+// by StoreHooks::FileSystem: options.hooks is replaced).
+Result<std::unique_ptr<Store>> OpenOn(std::shared_ptr<rocksdb::FileSystem> fs,
+                                      Options options, const std::string& path);
 
 }  // namespace orderstore::testing
 

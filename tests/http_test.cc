@@ -6,6 +6,8 @@
 
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "orderstore/store.h"
 #include "tests/raw_store.h"
@@ -87,6 +89,43 @@ TEST_F(HttpTest, DetailIsTheDocumentedResponseByteForByte) {
       Handle("HEAD", "/v1/order/detail/602892B7B500000EED4190E932000000?x=1");
   EXPECT_EQ(upper.status, 200);
   EXPECT_EQ(upper.body.size(), r.body.size());
+}
+
+// The embedding server's decision in, the library's 401 out: whatever the
+// method and target, the same envelope and WWW-Authenticate header.
+TEST_F(HttpTest, AnUnauthenticatedRequestIs401WhateverItAsks) {
+  const std::string detail = std::string("/v1/order/detail/") + kExampleHash;
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"GET", detail}, {"HEAD", detail}, {"DELETE", detail},
+           {"GET", "/nowhere"}, {"GET", "/v1/order/detail/xyz"}}) {
+    HttpResponse r;
+    HandleHttpRequest(*store_, method, target, HttpAuth::kMissing, &r);
+    EXPECT_EQ(r.status, 401) << method << " " << target;
+    EXPECT_EQ(r.body, ErrorBody(r, 401,
+                                "authentication required: send "
+                                "Authorization: Bearer <token>"));
+    EXPECT_EQ(Header(r, "WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(Header(r, "Allow"), "");
+    HandleHttpRequest(*store_, method, target, HttpAuth::kRefused, &r);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.body, ErrorBody(r, 401, "invalid bearer token"));
+    EXPECT_EQ(Header(r, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
+  }
+  std::string wire;
+  HttpResponse r;
+  HandleHttpRequest(*store_, "GET", detail, HttpAuth::kMissing, &r);
+  AppendHttpResponse(r, "", /*head=*/false, &wire);
+  EXPECT_EQ(wire.rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u) << wire;
+
+  // Allowed: the documented response, and a response object reused after
+  // a 401 carries no WWW-Authenticate.
+  HandleHttpRequest(*store_, "GET", detail, HttpAuth::kAllowed, &r);
+  EXPECT_EQ(r.status, 200);
+  std::string expected = testing::kExampleCompact;
+  expected.replace(expected.find("TRBUBYEtcQWEg18W"), 16, r.request_id);
+  EXPECT_EQ(r.body, expected);
+  EXPECT_EQ(Header(r, "WWW-Authenticate"), "");
 }
 
 TEST_F(HttpTest, EveryResponseHasAFreshRequestId) {

@@ -36,7 +36,6 @@
 #include <string>
 #include <vector>
 
-#include "lib/store_open.h"
 #include "orderstore/generate.h"
 #include "orderstore/store.h"
 #include "tests/acked_orders.h"
@@ -116,7 +115,7 @@ class IoErrorTest : public testing::TempDirTest {
     };
     {
       Result<std::unique_ptr<Store>> store =
-          internal::OpenWithFileSystem(Options(), db, fs);
+          testing::OpenOn(fs, Options(), db);
       if (!store.ok()) {
         failure("open", store.status());
       } else {

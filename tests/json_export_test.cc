@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "lib/record.h"
+#include "orderstore/json_import.h"
 #include "orderstore/order.h"
 #include "orderstore/order_view.h"
 #include "tests/test_util.h"
@@ -71,9 +72,9 @@ std::string Number(double x) {
   return out;
 }
 
-std::string Quoted(std::string_view text) {
+std::string Quoted(std::string_view text, bool escape_html = true) {
   std::string out;
-  AppendJsonString(text, &out);
+  AppendJsonString(text, &out, ExportOptions{.escape_html = escape_html});
   return out;
 }
 
@@ -193,6 +194,42 @@ TEST(JsonExportTest, EscapesStringFieldsAndRequestId) {
             std::string::npos)
       << out;
   EXPECT_TRUE(out.ends_with(R"(}]},"request_id":"a\"b"})")) << out;
+}
+
+TEST(JsonExportTest, HtmlCharactersEscapedByDefaultAndReadBackEitherWay) {
+  Order order = ExampleOrder();
+  order.items[0].resource_id = "i-<a&b>";
+  std::string record = internal::EncodeRecord(order);
+  auto view = VerifyRecord(record);
+  ASSERT_OK(view);
+  std::string escaped, plain;
+  AppendDetailResponse(*view, "r<&>", &escaped);
+  AppendDetailResponse(*view, "r<&>", &plain,
+                       ExportOptions{.escape_html = false});
+  EXPECT_NE(escaped.find(R"("resource_id":"i-\u003ca\u0026b\u003e")"),
+            std::string::npos)
+      << escaped;
+  EXPECT_TRUE(escaped.ends_with(R"("request_id":"r\u003c\u0026\u003e"})"))
+      << escaped;
+  EXPECT_NE(plain.find(R"("resource_id":"i-<a&b>")"), std::string::npos)
+      << plain;
+  EXPECT_TRUE(plain.ends_with(R"("request_id":"r<&>"})")) << plain;
+  // Only those characters differ.
+  std::string undone = escaped;
+  for (auto [from, to] : {std::pair{"\\u003c", "<"}, {"\\u003e", ">"},
+                          {"\\u0026", "&"}}) {
+    for (size_t at; (at = undone.find(from)) != std::string::npos;) {
+      undone.replace(at, 6, to);
+    }
+  }
+  EXPECT_EQ(undone, plain);
+  // Both read back as the order.
+  OrderParser parser;
+  for (const std::string& json : {escaped, plain}) {
+    Result<Order> back = parser.ParseOne(json);
+    ASSERT_OK(back);
+    EXPECT_EQ(back->items[0].resource_id, "i-<a&b>");
+  }
 }
 
 TEST(JsonExportTest, EveryStatusIsSpelledAsDocumented) {
@@ -415,12 +452,26 @@ TEST(JsonNumberTest, PowersOfTwoAndTheirNeighboursRoundTrip) {
 // ---- Strings ----
 
 TEST(JsonStringTest, PlainTextPassesThrough) {
-  EXPECT_EQ(Quoted(""), R"("")");
-  EXPECT_EQ(Quoted("cn-qingdao"), R"("cn-qingdao")");
-  // No HTML escaping, DEL as is.
-  EXPECT_EQ(Quoted("<a href='x'>&amp;</a>\x7f"),
-            "\"<a href='x'>&amp;</a>\x7f\"");
-  EXPECT_EQ(Quoted("/ ~ {}[]"), R"("/ ~ {}[]")");
+  for (bool escape_html : {true, false}) {
+    EXPECT_EQ(Quoted("", escape_html), R"("")");
+    EXPECT_EQ(Quoted("cn-qingdao", escape_html), R"("cn-qingdao")");
+    EXPECT_EQ(Quoted("/ ~ {}[]'=\x7f", escape_html), "\"/ ~ {}[]'=\x7f\"");
+  }
+}
+
+// '<', '>' and '&' as Go's json.Marshal writes them by default, and as they
+// are when asked: in short strings (checked byte by byte) and long ones
+// (checked a word at a time).
+TEST(JsonStringTest, HtmlCharactersEscapedAsGoDoesByDefault) {
+  EXPECT_EQ(Quoted("<a href='x'>&amp;</a>"),
+            R"("\u003ca href='x'\u003e\u0026amp;\u003c/a\u003e")");
+  EXPECT_EQ(Quoted("<&>"), R"("\u003c\u0026\u003e")");
+  EXPECT_EQ(Quoted("a<b", false), R"("a<b")");
+  EXPECT_EQ(Quoted("<a href='x'>&amp;</a>", false),
+            R"("<a href='x'>&amp;</a>")");
+  EXPECT_EQ(Quoted("华东 & <中文>"), "\"华东 \\u0026 \\u003c中文\\u003e\"");
+  EXPECT_EQ(Quoted("\n&\u2028", false), R"("\n&\u2028")");
+  EXPECT_EQ(Quoted("\n&\u2028"), R"("\n\u0026\u2028")");
 }
 
 TEST(JsonStringTest, EscapesQuotesBackslashesAndControls) {
@@ -480,17 +531,22 @@ TEST(JsonStringTest, InvalidUtf8BecomesReplacementPerByte) {
 // overlapping: every byte value at every position of every length up to a
 // few words must be written exactly as on its own.
 TEST(JsonStringTest, EveryByteAtEveryPositionOfShortStrings) {
-  for (int c = 0; c < 256; ++c) {
-    const std::string alone = Quoted(std::string(1, static_cast<char>(c)));
-    const std::string_view escaped(alone.data() + 1, alone.size() - 2);
-    for (size_t size = 1; size <= 26; ++size) {
-      for (size_t at = 0; at < size; ++at) {
-        std::string in(size, 'a' + at % 26);
-        in[at] = static_cast<char>(c);
-        const std::string want = "\"" + in.substr(0, at) + std::string(escaped) +
-                                 in.substr(at + 1) + "\"";
-        ASSERT_EQ(Quoted(in), want) << "byte " << c << " at " << at << " of "
-                                    << size;
+  for (bool escape_html : {true, false}) {
+    for (int c = 0; c < 256; ++c) {
+      const std::string alone =
+          Quoted(std::string(1, static_cast<char>(c)), escape_html);
+      const std::string_view escaped(alone.data() + 1, alone.size() - 2);
+      for (size_t size = 1; size <= 26; ++size) {
+        for (size_t at = 0; at < size; ++at) {
+          std::string in(size, 'a' + at % 26);
+          in[at] = static_cast<char>(c);
+          const std::string want = "\"" + in.substr(0, at) +
+                                   std::string(escaped) + in.substr(at + 1) +
+                                   "\"";
+          ASSERT_EQ(Quoted(in, escape_html), want)
+              << "byte " << c << " at " << at << " of " << size
+              << (escape_html ? "" : " (HTML characters as they are)");
+        }
       }
     }
   }

@@ -9,11 +9,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
-#include "lib/store_impl.h"
+#include "lib/store_hooks.h"
 #include "orderstore/generate.h"
 #include "orderstore/store.h"
 #include "tests/test_util.h"
@@ -23,7 +26,6 @@ namespace {
 
 using internal::KeyFilter;
 using internal::LiveKeyFilter;
-using internal::StoreAccess;
 using std::chrono::seconds;
 
 // ------------------------------------------------------------------ KeyFilter
@@ -103,23 +105,39 @@ TEST(KeyFilterTest, ConcurrentAddsAreAllSeen) {
 
 // --------------------------------------------------------------- in a store
 
-// Holds every build that starts until Release (or the end of the test).
-class BuildGate {
+// The hooks every store of these tests is opened with: they hold builds
+// as they start while asked to, can make a build fail, run a callback in
+// GetMany, and keep the store's filter for asking it directly.
+class TestHooks final : public internal::StoreHooks {
  public:
-  BuildGate() {
-    internal::SetKeyFilterBuildHookForTesting([this] {
+  ~TestHooks() override { Release(); }
+
+  void KeyFilterOpened(LiveKeyFilter* filter) override { filter_ = filter; }
+  rocksdb::Status KeyFilterBuildStarting() override {
+    std::function<rocksdb::Status()> on_build;
+    {
       std::unique_lock<std::mutex> lock(mu_);
       ++started_;
       changed_.notify_all();
-      changed_.wait(lock, [this] { return released_; });
-      return rocksdb::Status::OK();
-    });
+      changed_.wait(lock, [this] { return !held_; });
+      on_build = on_build_;
+    }
+    return on_build ? on_build() : rocksdb::Status::OK();
   }
-  ~BuildGate() {
-    Release();
-    internal::SetKeyFilterBuildHookForTesting(nullptr);
+  void GetManyFiltered() override {
+    if (on_get_many_) on_get_many_();
   }
-  // Waits until `n` builds have started (and are held).
+
+  // The key filter of the store opened last (null: it has none).
+  LiveKeyFilter* filter() const { return filter_; }
+
+  // Holds every build that starts from now until Release.
+  void Hold() {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = true;
+    started_ = 0;
+  }
+  // Waits until `n` builds have started since Hold (and are held).
   void WaitStarted(int n) {
     std::unique_lock<std::mutex> lock(mu_);
     ASSERT_TRUE(changed_.wait_for(lock, seconds(60),
@@ -127,33 +145,57 @@ class BuildGate {
   }
   void Release() {
     std::lock_guard<std::mutex> lock(mu_);
-    released_ = true;
+    held_ = false;
     changed_.notify_all();
+  }
+  // What each build returns once it starts (empty: OK).
+  void OnBuild(std::function<rocksdb::Status()> on_build) {
+    std::lock_guard<std::mutex> lock(mu_);
+    on_build_ = std::move(on_build);
+  }
+  // Called by GetMany between asking the filter and reading. Set it only
+  // while no GetMany runs.
+  void OnGetMany(std::function<void()> on_get_many) {
+    on_get_many_ = std::move(on_get_many);
   }
 
  private:
+  std::atomic<LiveKeyFilter*> filter_{nullptr};
   std::mutex mu_;
   std::condition_variable changed_;
   int started_ = 0;
-  bool released_ = false;
+  bool held_ = false;
+  std::function<rocksdb::Status()> on_build_;
+  std::function<void()> on_get_many_;
 };
 
 class KeyFilterStoreTest : public testing::TempDirTest {
  protected:
-  static LiveKeyFilter* FilterOf(const Store& store) {
-    return StoreAccess::ImplOf(store).key_filter.get();
-  }
+  LiveKeyFilter* Filter() const { return hooks_->filter(); }
   std::unique_ptr<Store> Open(Options options = Options()) {
+    options.hooks = hooks_;
     Result<std::unique_ptr<Store>> store = Store::Open(options, Path("db"));
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(*store) : nullptr;
   }
+  // Waits until the store's background work is done, and checks that it
+  // built its filter at least `builds` times.
   static void WaitBuilt(const Store& store, size_t builds = 1) {
-    const LiveKeyFilter* filter = FilterOf(store);
-    ASSERT_NE(filter, nullptr);
-    ASSERT_TRUE(filter->WaitForBuilds(builds, seconds(120)))
-        << filter->stats().error;
-    ASSERT_TRUE(filter->stats().ready);
+    ASSERT_OK(store.WaitForBackgroundWork(seconds(120)));
+    EXPECT_EQ(Property(store, "ready"), "1");
+    ASSERT_GE(Number(store, "builds"), builds);
+  }
+  // The key filter's property `name` (see Store::GetProperty); "none" when
+  // the store has no such property.
+  static std::string Property(const Store& store, const std::string& name) {
+    std::string value;
+    if (!store.GetProperty("orderstore.key-filter." + name, &value)) {
+      return "none";
+    }
+    return value;
+  }
+  static uint64_t Number(const Store& store, const std::string& name) {
+    return std::stoull(Property(store, name));
   }
   // Writes orders [begin, end) of seed 1, in batches of 32: a batch holds
   // the stripe lock of each order's stripe, and ThreadSanitizer's deadlock
@@ -195,10 +237,10 @@ class KeyFilterStoreTest : public testing::TempDirTest {
     }
   }
   // How many of `n` hashes never stored the filter rules out.
-  static size_t RuledOut(const Store& store, uint64_t n) {
+  size_t RuledOut(uint64_t n) const {
     size_t out = 0;
     for (uint64_t i = 0; i < n; ++i) {
-      out += !FilterOf(store)->MayContain(nullptr, GenerateOrderHash(99, i));
+      out += !Filter()->MayContain(nullptr, GenerateOrderHash(99, i));
     }
     return out;
   }
@@ -208,7 +250,12 @@ class KeyFilterStoreTest : public testing::TempDirTest {
     return hashes;
   }
 
-  WriteOptions write_{.sync = false};
+  std::shared_ptr<TestHooks> hooks_ = std::make_shared<TestHooks>();
+  WriteOptions write_ = [] {
+    WriteOptions unsynced;
+    unsynced.sync = false;
+    return unsynced;
+  }();
 };
 
 TEST_F(KeyFilterStoreTest, RulesOutUnknownHashesOnceBuilt) {
@@ -216,19 +263,18 @@ TEST_F(KeyFilterStoreTest, RulesOutUnknownHashesOnceBuilt) {
     std::unique_ptr<Store> store = Open();
     PutOrders(*store, 0, 2000);
   }
-  BuildGate gate;
+  hooks_->Hold();
   std::unique_ptr<Store> store = Open();
-  gate.WaitStarted(1);
+  hooks_->WaitStarted(1);
   // Not consulted while it is built.
-  EXPECT_FALSE(FilterOf(*store)->stats().ready);
-  EXPECT_EQ(RuledOut(*store, 1000), 0u);
-  gate.Release();
+  EXPECT_FALSE(Property(*store, "ready") == "1");
+  EXPECT_EQ(RuledOut(1000), 0u);
+  hooks_->Release();
   WaitBuilt(*store);
-  const LiveKeyFilter::Stats stats = FilterOf(*store)->stats();
-  EXPECT_EQ(stats.scanned, 2000u);
-  EXPECT_GE(stats.keys, 1990u);
-  EXPECT_GT(stats.memory_bytes, 0u);
-  EXPECT_GT(RuledOut(*store, 1000), 990u);
+  EXPECT_EQ(Number(*store, "scanned"), 2000u);
+  EXPECT_GE(Number(*store, "keys"), 1990u);
+  EXPECT_GT(Number(*store, "memory-bytes"), 0u);
+  EXPECT_GT(RuledOut(1000), 990u);
   ExpectStored(*store, Hashes(0, 2000), {GenerateOrderHash(99, 0)});
 }
 
@@ -240,7 +286,7 @@ TEST_F(KeyFilterStoreTest, WritesPlannedWithTheFilterKeepTheIndexesExact) {
   std::unique_ptr<Store> store = Open();
   PutOrders(*store, 0, 1500);
   WaitBuilt(*store);
-  ASSERT_GT(RuledOut(*store, 1000), 990u);
+  ASSERT_GT(RuledOut(1000), 990u);
   // Another status moves the order's (status, create_time) index entry.
   auto changed = [](uint64_t i) {
     Order order = GenerateOrder(1, i);
@@ -287,9 +333,9 @@ TEST_F(KeyFilterStoreTest, WritesDuringTheBuildAreNeverMissing) {
     std::unique_ptr<Store> store = Open();
     PutOrders(*store, 0, 1000);
   }
-  BuildGate gate;
+  hooks_->Hold();
   std::unique_ptr<Store> store = Open();
-  gate.WaitStarted(1);  // its snapshot holds orders 0..999 only
+  hooks_->WaitStarted(1);  // its snapshot holds orders 0..999 only
   // Every way an order gets in, while the build is held: Put, Write,
   // Import, a status update (a new version of an order of the snapshot),
   // and a delete then put again.
@@ -317,8 +363,8 @@ TEST_F(KeyFilterStoreTest, WritesDuringTheBuildAreNeverMissing) {
   ASSERT_TRUE(store->Delete(write_, GenerateOrderHash(1, 1050)).ok());
   ASSERT_TRUE(store->Put(write_, GenerateOrder(1, 1050)).ok());
   ASSERT_TRUE(store->Delete(write_, GenerateOrderHash(1, 8)).ok());
-  EXPECT_FALSE(FilterOf(*store)->stats().ready);
-  gate.Release();
+  EXPECT_FALSE(Property(*store, "ready") == "1");
+  hooks_->Release();
   WaitBuilt(*store);
 
   std::vector<OrderHash> present = Hashes(0, 1200);
@@ -326,7 +372,7 @@ TEST_F(KeyFilterStoreTest, WritesDuringTheBuildAreNeverMissing) {
   std::erase(present, GenerateOrderHash(1, 8));
   ExpectStored(*store, present,
                {GenerateOrderHash(1, 7), GenerateOrderHash(1, 8)});
-  EXPECT_GT(RuledOut(*store, 1000), 990u);
+  EXPECT_GT(RuledOut(1000), 990u);
 
   // Deleted orders put back after the build: found.
   ASSERT_TRUE(store->Put(write_, GenerateOrder(1, 7)).ok());
@@ -345,8 +391,8 @@ TEST_F(KeyFilterStoreTest, WritesDuringTheBuildAreNeverMissing) {
 TEST_F(KeyFilterStoreTest, NewStoreFindsWhatItWrites) {
   std::unique_ptr<Store> store = Open();
   WaitBuilt(*store);
-  EXPECT_EQ(FilterOf(*store)->stats().scanned, 0u);
-  EXPECT_GT(RuledOut(*store, 100), 95u);
+  EXPECT_EQ(Number(*store, "scanned"), 0u);
+  EXPECT_GT(RuledOut(100), 95u);
   PutOrders(*store, 0, 500);
   WriteBatch imported;
   for (uint64_t i = 500; i < 600; ++i) {
@@ -359,7 +405,7 @@ TEST_F(KeyFilterStoreTest, NewStoreFindsWhatItWrites) {
 TEST_F(KeyFilterStoreTest, GrowingFarPastItsSizeRebuildsIt) {
   std::unique_ptr<Store> store = Open();
   WaitBuilt(*store);
-  const size_t first_capacity = FilterOf(*store)->stats().capacity;
+  const size_t first_capacity = Number(*store, "capacity");
   // Past the first filter's capacity (the smallest one made) by a quarter.
   const uint64_t n = first_capacity + first_capacity / 4;
   for (uint64_t begin = 0; begin < n; begin += 20000) {
@@ -370,10 +416,10 @@ TEST_F(KeyFilterStoreTest, GrowingFarPastItsSizeRebuildsIt) {
     ASSERT_TRUE(store->Import(batch).ok());
   }
   WaitBuilt(*store, 2);
-  const LiveKeyFilter::Stats stats = FilterOf(*store)->stats();
-  EXPECT_GT(stats.capacity, n) << "sized for the store as it grew";
-  EXPECT_LE(stats.keys, stats.capacity);
-  EXPECT_GT(RuledOut(*store, 10000), 9950u);
+  const uint64_t capacity = Number(*store, "capacity");
+  EXPECT_GT(capacity, n) << "sized for the store as it grew";
+  EXPECT_LE(Number(*store, "keys"), capacity);
+  EXPECT_GT(RuledOut(10000), 9950u);
   ExpectStored(*store, Hashes(0, n), {GenerateOrderHash(99, 0)});
 }
 
@@ -381,19 +427,19 @@ TEST_F(KeyFilterStoreTest, WritesDuringARebuildAreNeverMissing) {
   std::unique_ptr<Store> store = Open();
   PutOrders(*store, 0, 500);
   WaitBuilt(*store);
-  BuildGate gate;
-  FilterOf(*store)->RequestRebuild();
-  gate.WaitStarted(1);
+  hooks_->Hold();
+  Filter()->RequestRebuild();
+  hooks_->WaitStarted(1);
   PutOrders(*store, 500, 600);
   ASSERT_TRUE(store->Delete(write_, GenerateOrderHash(1, 3)).ok());
   // The old filter answers meanwhile.
   ExpectStored(*store, Hashes(4, 600), {GenerateOrderHash(1, 3)});
-  gate.Release();
+  hooks_->Release();
   WaitBuilt(*store, 2);
   ExpectStored(*store, Hashes(4, 600), {GenerateOrderHash(1, 3)});
   // The rebuild's snapshot was taken before those writes: they are in it
   // because they added themselves, not by its scan.
-  EXPECT_EQ(FilterOf(*store)->stats().scanned, 500u);
+  EXPECT_EQ(Number(*store, "scanned"), 500u);
 }
 
 TEST_F(KeyFilterStoreTest, OldSnapshotsStillSeeOrdersDeletedBeforeARebuild) {
@@ -402,7 +448,7 @@ TEST_F(KeyFilterStoreTest, OldSnapshotsStillSeeOrdersDeletedBeforeARebuild) {
   WaitBuilt(*store);
   std::shared_ptr<const Snapshot> before = store->GetSnapshot();
   ASSERT_TRUE(store->Delete(write_, GenerateOrderHash(1, 42)).ok());
-  FilterOf(*store)->RequestRebuild();
+  Filter()->RequestRebuild();
   WaitBuilt(*store, 2);
   // The new filter never held order 42; a read of the old snapshot must
   // still find it.
@@ -423,27 +469,23 @@ TEST_F(KeyFilterStoreTest, AFailedBuildLeavesGetsRightAndIsTriedAgain) {
     PutOrders(*store, 0, 200);
   }
   std::atomic<int> builds{0};
-  internal::SetKeyFilterBuildHookForTesting([&builds] {
+  hooks_->OnBuild([&builds] {
     return builds++ == 0 ? rocksdb::Status::IOError("injected read error")
                          : rocksdb::Status::OK();
   });
-  struct ClearHook {
-    ~ClearHook() { internal::SetKeyFilterBuildHookForTesting(nullptr); }
-  } clear_hook;
   std::unique_ptr<Store> store = Open();
-  const LiveKeyFilter* filter = FilterOf(*store);
-  ASSERT_NE(filter, nullptr);
+  ASSERT_NE(Property(*store, "error"), "none");
   // The first build fails: no filter answers, and the error says why.
   const auto deadline = std::chrono::steady_clock::now() + seconds(60);
-  while (filter->stats().error.empty() && builds.load() < 2 &&
+  while (Property(*store, "error").empty() && builds.load() < 2 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  LiveKeyFilter::Stats failed = filter->stats();
+  const std::string ready = Property(*store, "ready");
+  const std::string error = Property(*store, "error");
   if (builds.load() < 2) {  // (the retry comes a second later)
-    EXPECT_FALSE(failed.ready);
-    EXPECT_NE(failed.error.find("injected read error"), std::string::npos)
-        << failed.error;
+    EXPECT_EQ(ready, "0");
+    EXPECT_NE(error.find("injected read error"), std::string::npos) << error;
   }
   ExpectStored(*store, Hashes(0, 200), Hashes(200, 300));
   std::vector<OrderHash> unknown;
@@ -452,8 +494,8 @@ TEST_F(KeyFilterStoreTest, AFailedBuildLeavesGetsRightAndIsTriedAgain) {
   // The retry, a second later, succeeds.
   WaitBuilt(*store);
   EXPECT_EQ(builds.load(), 2);
-  EXPECT_TRUE(filter->stats().error.empty()) << filter->stats().error;
-  EXPECT_GT(RuledOut(*store, 1000), 900u);
+  EXPECT_EQ(Property(*store, "error"), "");
+  EXPECT_GT(RuledOut(1000), 900u);
   ExpectStored(*store, Hashes(0, 200), Hashes(200, 300));
 }
 
@@ -469,19 +511,16 @@ TEST_F(KeyFilterStoreTest, GetManyNeverMissesAnOrderWrittenBeforeOneItFinds) {
   const Order y = GenerateOrder(1, 1);
   ASSERT_TRUE(store->Put(write_, y).ok());
   ASSERT_TRUE(store->Delete(write_, y.hash).ok());
-  ASSERT_TRUE(FilterOf(*store)->MayContain(nullptr, y.hash));
-  ASSERT_FALSE(FilterOf(*store)->MayContain(nullptr, x.hash))
+  ASSERT_TRUE(Filter()->MayContain(nullptr, y.hash));
+  ASSERT_FALSE(Filter()->MayContain(nullptr, x.hash))
       << "pick another X: this one is a false positive of the filter";
   bool written = false;
-  internal::SetGetManyHookForTesting([&] {
+  hooks_->OnGetMany([&] {
     if (written) return;
     written = true;
     ASSERT_TRUE(store->Put(write_, x).ok());
     ASSERT_TRUE(store->Put(write_, y).ok());
   });
-  struct ClearHook {
-    ~ClearHook() { internal::SetGetManyHookForTesting(nullptr); }
-  } clear_hook;
   std::vector<Result<PinnedOrder>> got =
       store->GetMany(ReadOptions(), std::vector<OrderHash>{x.hash, y.hash});
   ASSERT_TRUE(written);
@@ -494,13 +533,14 @@ TEST_F(KeyFilterStoreTest, GetManyNeverMissesAnOrderWrittenBeforeOneItFinds) {
 TEST_F(KeyFilterStoreTest, ReadOnlyAndSecondaryOpensDoNotUseIt) {
   std::unique_ptr<Store> writer = Open();
   PutOrders(*writer, 0, 300);
-  ASSERT_NE(FilterOf(*writer), nullptr);
+  ASSERT_NE(Property(*writer, "ready"), "none");
   Options secondary;
   secondary.read_only = true;
   secondary.secondary = true;
   std::unique_ptr<Store> live = Open(secondary);
   ASSERT_NE(live, nullptr);
-  EXPECT_EQ(FilterOf(*live), nullptr);
+  EXPECT_EQ(Property(*live, "ready"), "none");
+  EXPECT_OK(live->WaitForBackgroundWork());
   ExpectStored(*live, Hashes(0, 300), {GenerateOrderHash(99, 0)});
   live.reset();
   writer.reset();
@@ -509,7 +549,7 @@ TEST_F(KeyFilterStoreTest, ReadOnlyAndSecondaryOpensDoNotUseIt) {
   read_only.read_only = true;
   std::unique_ptr<Store> reader = Open(read_only);
   ASSERT_NE(reader, nullptr);
-  EXPECT_EQ(FilterOf(*reader), nullptr);
+  EXPECT_EQ(Property(*reader, "ready"), "none");
   ExpectStored(*reader, Hashes(0, 300), {GenerateOrderHash(99, 0)});
 }
 
@@ -517,7 +557,8 @@ TEST_F(KeyFilterStoreTest, TurnedOffThereIsNone) {
   Options off;
   off.key_filter = false;
   std::unique_ptr<Store> store = Open(off);
-  EXPECT_EQ(FilterOf(*store), nullptr);
+  EXPECT_EQ(Property(*store, "ready"), "none");
+  EXPECT_OK(store->WaitForBackgroundWork());
   PutOrders(*store, 0, 100);
   ExpectStored(*store, Hashes(0, 100), {GenerateOrderHash(99, 0)});
 }
@@ -532,9 +573,9 @@ TEST_F(KeyFilterStoreTest, ConcurrentGetsFindEveryOrderWrittenBeforeThem) {
     std::unique_ptr<Store> store = Open();
     PutOrders(*store, 0, kInitial);
   }
-  auto gate = std::make_unique<BuildGate>();
+  hooks_->Hold();
   std::unique_ptr<Store> store = Open();
-  gate->WaitStarted(1);
+  hooks_->WaitStarted(1);
 
   // published[w]: how many of writer w's orders are written.
   std::array<std::atomic<uint64_t>, 2> published{};
@@ -592,11 +633,10 @@ TEST_F(KeyFilterStoreTest, ConcurrentGetsFindEveryOrderWrittenBeforeThem) {
     }
   };
   wait_published(kPerWriter / 3);
-  gate->Release();  // the build runs while they go on
+  hooks_->Release();  // the build runs while they go on
   WaitBuilt(*store);
   wait_published(2 * kPerWriter / 3);
-  gate.reset();
-  FilterOf(*store)->RequestRebuild();
+  Filter()->RequestRebuild();
   WaitBuilt(*store, 2);
   wait_published(kPerWriter);
   done = true;

@@ -123,7 +123,7 @@ TEST_F(StoreLifecycleTest, UpdateAppliesAndMovesTheOrderInTheStatusIndex) {
   it = store_->QueryCreated({}, paid);
   ASSERT_OK(it);
   ASSERT_TRUE((*it)->Valid());
-  EXPECT_EQ((*it)->view().hash(), order.hash);
+  EXPECT_EQ((*it)->view()->hash(), order.hash);
 }
 
 TEST_F(StoreLifecycleTest, StaleReadIsAConflictNotALostUpdate) {

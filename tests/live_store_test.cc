@@ -3,6 +3,7 @@
 // every write made before they started.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,9 +11,11 @@
 
 #include <chrono>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include "lib/lock_holder.h"
 #include "orderstore/generate.h"
 #include "orderstore/store.h"
 #include "tests/test_util.h"
@@ -148,6 +151,36 @@ TEST_F(LiveStoreTest, WithoutAWriterTheStoreIsOpenedReadOnly) {
                          GenerateOrderHash(kSeed, 9).ToHex()});
   EXPECT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.err.find("opened read-only"), std::string::npos) << get.err;
+}
+
+// /proc/locks names a file by device (major:minor, in hex) and inode
+// number; inode numbers repeat across filesystems, so a lock on another
+// filesystem's file with the same inode number is not the store's.
+TEST(LockHolderTest, MatchesTheDeviceAndTheInode) {
+  const dev_t device = makedev(0xfe, 0x00);
+  const ino_t inode = 10953522;
+  auto holder = [&](const std::string& text) {
+    std::istringstream locks(text);
+    return internal::LockHolderIn(locks, device, inode, /*self=*/100);
+  };
+  EXPECT_EQ(holder("1: POSIX  ADVISORY  WRITE 4242 fe:00:10953522 0 EOF\n"), 4242);
+  // Another filesystem, the same inode number.
+  EXPECT_EQ(holder("1: POSIX  ADVISORY  WRITE 4242 fd:01:10953522 0 EOF\n"), 0);
+  EXPECT_EQ(holder("1: POSIX  ADVISORY  WRITE 4242 fe:01:10953522 0 EOF\n"), 0);
+  // The same device, another inode ending in the same digits.
+  EXPECT_EQ(holder("1: POSIX  ADVISORY  WRITE 4242 fe:00:110953522 0 EOF\n"), 0);
+  // A waiter, this process itself, and an unreadable line are no holders;
+  // the holder is found among other lines.
+  EXPECT_EQ(holder("1: -> POSIX  ADVISORY  WRITE 4243 fe:00:10953522 0 EOF\n"
+                   "2: POSIX  ADVISORY  WRITE 100 fe:00:10953522 0 EOF\n"
+                   "3: POSIX\n"
+                   "4: FLOCK  ADVISORY  WRITE 77 fe:00:1 0 EOF\n"
+                   "5: POSIX  ADVISORY  WRITE 4244 fe:00:10953522 0 EOF\n"),
+            4244);
+  // Majors and minors past two hex digits.
+  const dev_t wide = makedev(0x103, 0x1a5);
+  std::istringstream locks("1: POSIX  ADVISORY  WRITE 4242 103:1a5:10953522 0 EOF\n");
+  EXPECT_EQ(internal::LockHolderIn(locks, wide, inode, 100), 4242);
 }
 
 }  // namespace

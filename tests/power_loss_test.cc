@@ -32,7 +32,6 @@
 #include <thread>
 #include <vector>
 
-#include "lib/store_open.h"
 #include "orderstore/store.h"
 #include "tests/acked_orders.h"
 #include "tests/fault_fs.h"
@@ -91,7 +90,7 @@ TEST_F(PowerLossTest, CutsLoseNothingAcknowledged) {
     std::unique_ptr<Store> store;
     std::thread round([&] {
       Result<std::unique_ptr<Store>> opened =
-          internal::OpenWithFileSystem(Options(), db, fs);
+          testing::OpenOn(fs, Options(), db);
       if (!opened.ok()) {
         std::lock_guard<std::mutex> lock(mu);
         unexpected += "open: " + opened.status().ToString() + "\n";

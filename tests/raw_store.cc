@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "lib/file_modes.h"
+
 namespace orderstore::testing {
 namespace {
 
@@ -22,11 +24,13 @@ class RawDb {
     for (const std::string& name : raw->names_) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
+    // Files written here get the store's modes, as the store's own do.
+    rocksdb::DBOptions options;
+    options.env = internal::ModeSettingEnv(Options().file_mode);
     if (s.ok()) {
-      s = read_only ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path,
-                                                   families, &raw->handles_,
-                                                   &raw->db_)
-                    : rocksdb::DB::Open(rocksdb::DBOptions(), path, families,
+      s = read_only ? rocksdb::DB::OpenForReadOnly(options, path, families,
+                                                   &raw->handles_, &raw->db_)
+                    : rocksdb::DB::Open(options, path, families,
                                         &raw->handles_, &raw->db_);
     }
     EXPECT_TRUE(s.ok()) << path << ": " << s.ToString();

@@ -14,14 +14,12 @@ namespace {
 using testing::ExampleOrder;
 using testing::Time;
 
-constexpr uint32_t kAllRules = ~uint32_t{0};
-
 // The findings CheckOrder reports for `order`, as rule -> detail.
-std::map<std::string, std::string> Findings(const Order& order,
-                                            uint32_t mask = kAllRules) {
+std::map<std::string, std::string> Findings(
+    const Order& order, ReconcileRuleSet rules = ReconcileRuleSet::All()) {
   std::string record = internal::EncodeRecord(order);
   std::map<std::string, std::string> found;
-  CheckOrder(*VerifyRecord(record), mask, [&](const Finding& f) {
+  CheckOrder(*VerifyRecord(record), rules, [&](const Finding& f) {
     EXPECT_EQ(f.order, order.hash);
     found[std::string(f.rule)] = f.detail;
   });
@@ -87,8 +85,11 @@ TEST(ReconcileRulesTest, MaskSelectsRules) {
   o.fee = 100;
   o.c_fee = 200;
   EXPECT_EQ(Findings(o).size(), 2u);
-  EXPECT_EQ(Findings(o, 1u << 1).size(), 1u);
-  EXPECT_EQ(Findings(o, 1u << 1).count("c_fee_over_fee"), 1u);
+  const ReconcileRuleSet c_fee_only =
+      ReconcileRuleSet().Add(ReconcileRuleId::kCFeeOverFee);
+  EXPECT_EQ(Findings(o, c_fee_only).size(), 1u);
+  EXPECT_EQ(Findings(o, c_fee_only).count("c_fee_over_fee"), 1u);
+  EXPECT_TRUE(Findings(o, ReconcileRuleSet()).empty());
 }
 
 class ReconcileTest : public testing::TempDirTest {};
@@ -144,7 +145,7 @@ TEST_F(ReconcileTest, ParallelScanMatchesASerialCheckInKeyOrder) {
   }
 
   ReconcileOptions one_rule;
-  one_rule.rules = {"c_fee_over_fee"};
+  one_rule.rules = ReconcileRuleSet().Add(ReconcileRuleId::kCFeeOverFee);
   size_t count = 0;
   ASSERT_OK(Reconcile(**store, one_rule, [&](const Finding& f) {
     EXPECT_EQ(f.rule, "c_fee_over_fee");
@@ -152,10 +153,31 @@ TEST_F(ReconcileTest, ParallelScanMatchesASerialCheckInKeyOrder) {
   }, [](const Status&) {}));
   EXPECT_EQ(count, (3000 + 6) / 7);
 
-  one_rule.rules = {"no_such_rule"};
-  auto bad = Reconcile(**store, one_rule, [](const Finding&) {}, [](const Status&) {});
+}
+
+TEST(ReconcileRuleSetTest, NamesAndIdsAgree) {
+  const std::span<const ReconcileRule> rules = ReconcileRules();
+  ASSERT_EQ(rules.size(), kReconcileRuleCount);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    names.emplace_back(rules[i].name);
+    Result<ReconcileRuleSet> one = ReconcileRuleSet::FromNames({names.back()});
+    ASSERT_OK(one);
+    EXPECT_EQ(*one, ReconcileRuleSet().Add(static_cast<ReconcileRuleId>(i)));
+    for (size_t j = 0; j < rules.size(); ++j) {
+      EXPECT_EQ(one->Contains(static_cast<ReconcileRuleId>(j)), i == j);
+    }
+  }
+  Result<ReconcileRuleSet> all = ReconcileRuleSet::FromNames(names);
+  ASSERT_OK(all);
+  EXPECT_EQ(*all, ReconcileRuleSet::All());
+  EXPECT_TRUE(ReconcileRuleSet().empty());
+  EXPECT_EQ(ReconcileRuleSet::FromNames({}).value(), ReconcileRuleSet());
+
+  Result<ReconcileRuleSet> bad =
+      ReconcileRuleSet::FromNames({"c_fee_over_fee", "no_such_rule"});
   EXPECT_TRUE(bad.status().IsInvalidArgument());
-  EXPECT_NE(bad.status().message().find("no_such_rule"), std::string::npos);
+  EXPECT_EQ(bad.status().message(), "unknown rule \"no_such_rule\"");
 }
 
 }  // namespace

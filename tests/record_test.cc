@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 
 #include "order_generated.h"
@@ -92,27 +91,27 @@ TEST(RecordTest, RejectsGarbageTruncationAndFlippedBytes) {
   wrong_id[4] = 'X';  // the file identifier sits after the root offset
   EXPECT_TRUE(VerifyRecord(wrong_id).status().IsCorruption());
 
-  // Flipping any byte either still verifies (a value changed) or is
-  // Corruption; it never crashes, and a verified view is always readable.
+  // Flipping any bit either still verifies (a value changed: the view
+  // reads the flipped bytes in place, whole) or is Corruption.
+  size_t rejected = 0;
   for (size_t i = 0; i < record.size(); ++i) {
     for (uint8_t bit = 1; bit != 0; bit <<= 1) {
       std::string flipped = record;
       flipped[i] = static_cast<char>(flipped[i] ^ bit);
       Result<OrderView> view = VerifyRecord(flipped);
-      if (view.ok()) (void)view->ToOwned();
+      if (!view.ok()) {
+        EXPECT_TRUE(view.status().IsCorruption())
+            << "byte " << i << " bit " << int{bit} << ": "
+            << view.status().ToString();
+        ++rejected;
+        continue;
+      }
+      EXPECT_EQ(view->record(), flipped) << "byte " << i << " bit " << int{bit};
+      EXPECT_EQ(view->ToOwned().hash, view->hash());
     }
   }
-}
-
-TEST(RecordTest, RandomBytesNeverCrash) {
-  std::mt19937_64 rng(42);
-  for (int i = 0; i < 20000; ++i) {
-    std::string bytes(rng() % 300, '\0');
-    for (char& c : bytes) c = static_cast<char>(rng());
-    if (i % 2 == 0 && bytes.size() >= 8) memcpy(&bytes[4], "OSO1", 4);
-    Result<OrderView> view = VerifyRecord(bytes);
-    if (view.ok()) (void)view->ToOwned();
-  }
+  // The offsets, the identifier and the enums are not free to change.
+  EXPECT_GT(rejected, 0u);
 }
 
 // Builds a record by hand, bypassing validation, to check that verification

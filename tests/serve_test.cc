@@ -1,20 +1,11 @@
 // `orderstore serve`: the real binary on a free port of 127.0.0.1, spoken to
 // over real sockets.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstring>
 #include <fstream>
-#include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -24,6 +15,7 @@
 #include "orderstore/generate.h"
 #include "orderstore/json_export.h"
 #include "orderstore/store.h"
+#include "tests/serve_process.h"
 #include "tests/test_util.h"
 
 namespace orderstore {
@@ -33,88 +25,8 @@ constexpr char kExampleHash[] = "602892b7b500000eed4190e932000000";
 constexpr uint64_t kSeed = 77;
 constexpr int kOrders = 200;
 
-struct HttpReply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
-};
-
-// A client connection that speaks just enough HTTP/1.1 for these tests.
-class Connection {
- public:
-  explicit Connection(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~Connection() { close(fd_); }
-  bool connected() const { return connected_; }
-
-  bool Send(const std::string& bytes) {
-    return write(fd_, bytes.data(), bytes.size()) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-
-  // Reads one response; status 0 when the connection closed first. HEAD
-  // replies have no body whatever their Content-Length says.
-  HttpReply Receive(bool head = false) {
-    HttpReply reply;
-    size_t end;
-    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!Fill()) return reply;
-    }
-    std::istringstream lines(buffer_.substr(0, end));
-    std::string line;
-    std::getline(lines, line);
-    reply.status = std::atoi(line.substr(9, 3).c_str());
-    while (std::getline(lines, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      size_t colon = line.find(':');
-      std::string name = line.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(c));
-      reply.headers[name] = line.substr(colon + 2);
-    }
-    buffer_.erase(0, end + 4);
-    size_t length = head ? 0 : std::stoul(reply.headers["content-length"]);
-    while (buffer_.size() < length) {
-      if (!Fill()) return HttpReply();
-    }
-    reply.body = buffer_.substr(0, length);
-    buffer_.erase(0, length);
-    return reply;
-  }
-
-  HttpReply Get(const std::string& target, const std::string& method = "GET") {
-    if (!Send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) {
-      return HttpReply();
-    }
-    return Receive(method == "HEAD");
-  }
-
-  // Whether the server has closed the connection, waiting up to `ms`.
-  bool ClosedWithin(int ms) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0) return false;
-    char c;
-    return read(fd_, &c, 1) <= 0;
-  }
-
- private:
-  bool Fill() {
-    char chunk[16384];
-    ssize_t n = read(fd_, chunk, sizeof chunk);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buffer_;
-};
+using testing::HttpReply;
+using Connection = testing::HttpConnection;
 
 // The real server over a store with the example and kOrders generated orders.
 class ServeTest : public testing::TempDirTest {
@@ -132,48 +44,18 @@ class ServeTest : public testing::TempDirTest {
     Start({"--read-timeout", "1", "--access-log"});
   }
   void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    server_.reset();  // before its directory goes
     TempDirTest::TearDown();
   }
-
   void Start(const std::vector<std::string>& extra) {
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      int err = open(Path("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(err, 2);
-      std::vector<std::string> args = {ORDERSTORE_TOOL, "--db", Path("db"), "serve",
-                                       "--listen", "127.0.0.1:0", "--threads", "2"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(ORDERSTORE_TOOL, argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
-    port_ = std::atoi(line.c_str() + std::strlen("listening on 127.0.0.1:"));
-    ASSERT_GT(port_, 0);
+    server_ = std::make_unique<testing::ServeProcess>();
+    ASSERT_TRUE(server_->Start(Path("db"), extra, Path("stderr")));
+    pid_ = server_->pid();
+    port_ = server_->port();
   }
 
   // Stops the server with `signal`; returns its exit code.
-  int Stop(int signal) {
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  int Stop(int signal) { return server_->Stop(signal); }
 
   std::string AccessLog() {
     std::ifstream in(Path("stderr"));
@@ -182,6 +64,7 @@ class ServeTest : public testing::TempDirTest {
     return text.str();
   }
 
+  std::unique_ptr<testing::ServeProcess> server_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

@@ -15,16 +15,6 @@ namespace {
 
 using testing::Time;
 
-TEST(InstantBeforeTest, ComparesInstantsNotText) {
-  EXPECT_TRUE(InstantBefore(Time("2020-09-16T19:57:17+08:00"),
-                            Time("2020-09-16T11:57:18Z")));
-  EXPECT_FALSE(InstantBefore(Time("2020-09-16T19:57:18+08:00"),
-                             Time("2020-09-16T11:57:18Z")));  // the same instant
-  EXPECT_TRUE(InstantBefore(Time("2020-09-16T11:57:18.1Z"),
-                            Time("2020-09-16T11:57:18.2Z")));
-  EXPECT_TRUE(InstantBefore(Timestamp::Unset(), Time("1400-01-01T00:00:00Z")));
-}
-
 class StatsTest : public testing::TempDirTest {};
 
 TEST_F(StatsTest, FiguresMatchTheOrdersWritten) {

@@ -22,6 +22,10 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
   EXPECT_TRUE(Status::InvalidArgument("x").IsInvalidArgument());
   EXPECT_TRUE(Status::IOError("x").IsIOError());
   EXPECT_FALSE(Status::IOError("x").ok());
+  EXPECT_TRUE(Status::AlreadyExists("x").IsAlreadyExists());
+  EXPECT_FALSE(Status::AlreadyExists("x").IsConflict());
+  EXPECT_EQ(Status::AlreadyExists("order 60 differs in fee").ToString(),
+            "AlreadyExists: order 60 differs in fee");
   EXPECT_EQ(Status::NotFound("order abc not found").ToString(),
             "NotFound: order abc not found");
 }

@@ -4,6 +4,7 @@
 #define ORDERSTORE_TESTS_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -75,6 +76,11 @@ struct ToolRun {
 ToolRun RunTool(const std::vector<std::string>& args,
                 const std::string& stdin_text = "",
                 const std::vector<std::string>& env = {});
+
+// Starts the program `argv[0]` with `argv`, stdin from /dev/null and stdout
+// and stderr appended to the file `output`. Returns the child's pid (the
+// caller reaps it).
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& output);
 
 // The lines of `text`, without their '\n'.
 std::vector<std::string> Lines(const std::string& text);

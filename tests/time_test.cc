@@ -1,6 +1,6 @@
-// Tests for ParseTimestamp, FormatTimestamp and ValidateTimestamp (the time
-// format of docs/contract.md),
-// and the verifier's IsValidTimestamp beside the last.
+// Tests for ParseTimestamp, FormatTimestamp, ValidateTimestamp (the time
+// format of docs/contract.md) and InstantBefore, and the verifier's
+// IsValidTimestamp beside the third.
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>
@@ -122,6 +122,21 @@ TEST(TimestampTest, SeedExamples) {
 
   ExpectRoundTrip("2020-09-17T14:58:22Z");
   ExpectRoundTrip("2020-10-18T00:00:00Z");
+}
+
+TEST(InstantBeforeTest, ComparesInstantsNotText) {
+  EXPECT_TRUE(InstantBefore(Parsed("2020-09-16T19:57:17+08:00"),
+                            Parsed("2020-09-16T11:57:18Z")));
+  // The same instant, written with two offsets.
+  EXPECT_FALSE(InstantBefore(Parsed("2020-09-16T19:57:18+08:00"),
+                             Parsed("2020-09-16T11:57:18Z")));
+  EXPECT_FALSE(InstantBefore(Parsed("2020-09-16T11:57:18Z"),
+                             Parsed("2020-09-16T19:57:18+08:00")));
+  EXPECT_TRUE(InstantBefore(Parsed("2020-09-16T11:57:18.1Z"),
+                            Parsed("2020-09-16T11:57:18.2Z")));
+  EXPECT_TRUE(
+      InstantBefore(Timestamp::Unset(), Parsed("1400-01-01T00:00:00Z")));
+  static_assert(InstantBefore(Timestamp::Unset(), Timestamp{.unix_seconds = 0}));
 }
 
 TEST(TimestampTest, ZeroTimeIsUnset) {

@@ -7,6 +7,7 @@
 
 #include <rocksdb/db.h>
 
+#include "lib/file_modes.h"
 #include "lib/index.h"
 #include "lib/record.h"
 #include "orderstore/generate.h"
@@ -154,7 +155,8 @@ TEST_F(ToolQueryTest, ReconcilePrintsFindingsAndExitsFive) {
   std::vector<std::string> expected;
   for (const Order& o : sorted) {
     std::string record = internal::EncodeRecord(o);
-    CheckOrder(*VerifyRecord(record), ~0u, [&](const Finding& f) {
+    CheckOrder(*VerifyRecord(record), ReconcileRuleSet::All(),
+               [&](const Finding& f) {
       std::string line = "{\"order\":\"" + f.order.ToHex() + "\",\"rule\":\"" +
                          std::string(f.rule) + "\",\"detail\":";
       AppendJsonString(f.detail, &line);
@@ -188,7 +190,9 @@ TEST_F(ToolQueryTest, VerifyChecksTheIndexesBothWays) {
     for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open({}, Path("db"), families, &handles, &db).ok());
+    rocksdb::DBOptions options;  // with the store's file modes
+    options.env = internal::ModeSettingEnv(Options().file_mode);
+    ASSERT_TRUE(rocksdb::DB::Open(options, Path("db"), families, &handles, &db).ok());
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "idx_created") {
         ASSERT_TRUE(db->Put({}, handles[i], key, "").ok());

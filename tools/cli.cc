@@ -1,11 +1,15 @@
 // Shared parts of the orderstore subcommands (see cli.h).
 #include "cli.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <iostream>
 
 namespace orderstore::tool {
@@ -17,7 +21,9 @@ void PrintError(std::string_view what, std::string_view why) {
 int ExitCodeFor(const Status& s) {
   if (s.ok()) return kExitOk;
   if (s.IsNotFound()) return kExitNotFound;
-  if (s.IsInvalidArgument()) return kExitInvalidInput;
+  // A create refused because a different order is stored under its hash
+  // is a fault of the input, as invalid data is.
+  if (s.IsInvalidArgument() || s.IsAlreadyExists()) return kExitInvalidInput;
   // Corruption, I/O errors, a lock, or any code added later.
   return kExitStoreError;
 }
@@ -117,9 +123,55 @@ std::optional<uint64_t> FlagParser::Count(std::string_view name,
   return value;
 }
 
-OpenedStore OpenForReading(const std::string& db, std::string_view command,
-                           bool verbose) {
+Options ToolOptions(std::string_view command,
+                    std::function<void(const std::string&)> also) {
   Options options;
+  options.warning = [command = std::string(command),
+                     also = std::move(also)](const std::string& line) {
+    PrintError(command, line);
+    if (also) also(line);
+  };
+  return options;
+}
+
+Result<std::string> ReadSecretFile(const std::string& path,
+                                   std::string_view what) {
+  const std::string name = std::string(what) + " " + path;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::InvalidArgument(name + ": " + std::strerror(errno));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(name + ": not a regular file");
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+    return Status::InvalidArgument(
+        name + " has mode " + mode +
+        ": a secret must not be open to its group or others (chmod 600 " +
+        path + ")");
+  }
+  std::string text;
+  char chunk[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0) return Status::InvalidArgument(name + ": " + std::strerror(errno));
+    if (n == 0) break;
+    text.append(chunk, static_cast<size_t>(n));
+  }
+  return text;
+}
+
+OpenedStore OpenForReading(const std::string& db, std::string_view command,
+                           bool verbose,
+                           std::function<void(const std::string&)> warned) {
+  Options options = ToolOptions(command, std::move(warned));
   options.read_only = true;
   const int writer = Store::LockHolder(db);
   options.secondary = writer != 0;

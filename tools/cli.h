@@ -5,6 +5,7 @@
 #define ORDERSTORE_TOOLS_CLI_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,17 +81,33 @@ class FlagParser {
   std::vector<std::string> operands_;
 };
 
+// The Options every command opens the store with: the store's warnings
+// (Options::warning: a store more open than it should be) are printed on
+// stderr as "orderstore: <command>: <line>", then passed to `also` if set.
+Options ToolOptions(std::string_view command,
+                    std::function<void(const std::string&)> also = {});
+
+// Reads the whole file at `path`, which holds a secret (`what` names it:
+// "token file", "TLS key"). InvalidArgument (one line naming the file)
+// unless it is a regular file that neither its group nor others may read,
+// write or run (mode 0600 or 0400; checked on the opened file, so it cannot
+// change in between), or when it cannot be read.
+Result<std::string> ReadSecretFile(const std::string& path,
+                                   std::string_view what);
+
 // Opens the store for a command that only reads. When another process has
 // the store open for writing it is opened as a RocksDB secondary instance
 // (which sees everything that process wrote before now), otherwise
 // read-only; either way no lock is taken. With `verbose`, says which on
 // stderr. On failure prints the error line and returns the exit code.
+// Warnings are printed and passed to `warned` as ToolOptions says.
 struct OpenedStore {
   std::unique_ptr<Store> store;
   int exit_code = kExitOk;
 };
-OpenedStore OpenForReading(const std::string& db, std::string_view command,
-                           bool verbose);
+OpenedStore OpenForReading(
+    const std::string& db, std::string_view command, bool verbose,
+    std::function<void(const std::string&)> warned = {});
 
 // Writes `text` to stdout; false when stdout is gone (e.g. a closed pipe).
 bool Emit(const std::string& text);
@@ -140,6 +157,11 @@ int Generate(const Args& args);
 int Serve(const Args& args);
 int List(const Args& args);
 int Reconcile(const Args& args);
+int Changes(const Args& args);
+int History(const Args& args);
+int TrimChanges(const Args& args);
+int Backup(const Args& args);
+int Restore(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -150,6 +172,11 @@ extern const char kGenerateHelp[];
 extern const char kServeHelp[];
 extern const char kListHelp[];
 extern const char kReconcileHelp[];
+extern const char kChangesHelp[];
+extern const char kHistoryHelp[];
+extern const char kTrimChangesHelp[];
+extern const char kBackupHelp[];
+extern const char kRestoreHelp[];
 
 }  // namespace orderstore::tool
 

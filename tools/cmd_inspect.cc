@@ -237,10 +237,14 @@ FlatBuffers verifier, the key equals the record's "order" field, and the
 rules every valid order obeys (every time valid, statuses known, money
 finite and not negative). Then checks the secondary indexes both ways: every
 order has each index entry it derives, and every entry points at an order
-that derives it. Prints one line per problem on stdout, naming the order's
+that derives it. Then checks the change feed and the order history: every
+change verifies, the latest kept change of each order is its stored record
+(or a delete of an order not stored), and each order's latest history entry
+agrees with the store. Prints one line per problem on stdout, naming the order's
 hash ("order <hash>: ...", "idx_created entry points at missing order
 <hash>"), then how many records it checked: "checked N records: M
-problems".
+problems". A store whose directory or files others may read or write (more
+open than 0700/0600) is a problem too, named by its first such path.
 )" ORDERSTORE_STORE_FLAGS R"(
 Exit: 0 no problem, 2 usage error, 4 some problem (or the store cannot be
 read).
@@ -251,13 +255,20 @@ int Verify(const Args& args) {
   if (!flags.Parse({"--verbose"}, {}, FlagParser::Operands::kNone)) {
     return kExitUsage;
   }
-  OpenedStore opened = OpenForReading(args.db, "verify", flags.Has("--verbose"));
+  uint64_t checked = 0, problems = 0;
+  std::string out;
+  // A store others can read is a problem of its own, listed with the rest.
+  bool open_to_others = false;
+  OpenedStore opened = OpenForReading(args.db, "verify", flags.Has("--verbose"),
+                                      [&](const std::string& line) {
+                                        open_to_others = true;
+                                        out += line;
+                                        out += '\n';
+                                      });
   if (!opened.store) return opened.exit_code;
   ReadOptions read;
   read.fill_cache = false;
   std::unique_ptr<Iterator> it = opened.store->NewIterator(read);
-  uint64_t checked = 0, problems = 0;
-  std::string out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++checked;
     Result<OrderView> order = it->view();
@@ -277,8 +288,18 @@ int Verify(const Args& args) {
     });
     if (!indexed.ok()) scan = indexed.status();
   }
+  // The change feed and the history against the orders.
+  if (scan.ok()) {
+    Result<size_t> changes = opened.store->CheckChanges([&](const Status& s) {
+      ++problems;
+      out += s.message();
+      out += '\n';
+    });
+    if (!changes.ok()) scan = changes.status();
+  }
+  const uint64_t all = problems + (open_to_others ? 1 : 0);
   out += "checked " + std::to_string(checked) + " records: " +
-         std::to_string(problems) + (problems == 1 ? " problem\n" : " problems\n");
+         std::to_string(all) + (all == 1 ? " problem\n" : " problems\n");
   Emit(out);
   std::fflush(stdout);
   if (!scan.ok()) {
@@ -289,6 +310,10 @@ int Verify(const Args& args) {
   if (problems > 0) {
     PrintError("verify", std::to_string(problems) + " of " +
                              std::to_string(checked) + " records have problems");
+    return kExitStoreError;
+  }
+  if (open_to_others) {
+    PrintError("verify", "the store is open to others (see above)");
     return kExitStoreError;
   }
   return kExitOk;

@@ -16,12 +16,20 @@ namespace {
 constexpr int kExitFindings = 5;
 
 // Prints the orders of `it`, then the cursor of the next page on stderr when
-// there may be one; returns the exit code.
+// there may be one; returns the exit code. A damaged record is reported on
+// stderr and the listing goes on (exit 4 at the end), as reconcile does.
 int PrintOrders(QueryIterator& it, std::string_view command,
                 OrderPrinter::Format format, bool print_cursor) {
   OrderPrinter printer(format);
+  bool damaged = false;
   for (; it.Valid(); it.Next()) {
-    if (!printer.Print(it.view())) return kExitOk;  // the reader went away
+    Result<OrderView> order = it.view();
+    if (!order.ok()) {
+      PrintError(command, order.status().message());
+      damaged = true;
+      continue;
+    }
+    if (!printer.Print(*order)) return kExitOk;  // the reader went away
   }
   printer.Finish();
   if (!it.status().ok()) {
@@ -31,7 +39,7 @@ int PrintOrders(QueryIterator& it, std::string_view command,
   if (print_cursor && !it.cursor().empty()) {
     std::fprintf(stderr, "next cursor: %s\n", it.cursor().c_str());
   }
-  return kExitOk;
+  return damaged ? kExitStoreError : kExitOk;
 }
 
 // The --format and --array flags.
@@ -132,7 +140,8 @@ is ID (in hash order). Prints JSON Lines of bare order objects.
 After a page cut short by --limit, "next cursor: C" goes to stderr.
 
 Exit: 0 listed (also when nothing matched), 2 usage error (also a malformed
-cursor), 4 store error.
+cursor), 4 store error (also a damaged record, reported on stderr; the
+listing goes on).
 )";
 
 int List(const Args& args) {
@@ -207,15 +216,15 @@ int Reconcile(const Args& args) {
     return kExitUsage;
   }
   ReconcileOptions options;
-  options.rules = flags.Values("--rule");
+  const std::vector<std::string> names = flags.Values("--rule");
+  if (!names.empty()) {
+    Result<ReconcileRuleSet> rules = ReconcileRuleSet::FromNames(names);
+    if (!rules.ok()) return flags.UsageError(rules.status().message());
+    options.rules = *rules;
+  }
   std::optional<uint64_t> threads = flags.Count("--threads", 0);
   if (!threads) return kExitUsage;
   options.threads = static_cast<unsigned>(*threads);
-  for (const std::string& rule : options.rules) {
-    bool known = false;
-    for (const ReconcileRule& r : ReconcileRules()) known = known || r.name == rule;
-    if (!known) return flags.UsageError("unknown rule \"" + rule + "\"");
-  }
 
   OpenedStore opened =
       OpenForReading(args.db, "reconcile", flags.Has("--verbose"));

@@ -1,10 +1,12 @@
 // orderstore serve: the detail endpoint (docs/http.md) over HTTP/1.1 with
-// Boost.Beast. The answer to each request comes from the library's
-// HandleHttpRequest; this file only moves bytes: accept, read with a bound
-// and a timeout, write, keep alive, stop gracefully.
+// Boost.Beast, plain or in TLS. The answer to each request comes from the
+// library's HandleHttpRequest; this file only moves bytes: accept, read
+// with a bound and a timeout, check the bearer token, write, keep alive,
+// stop gracefully.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -17,17 +19,22 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "bearer_tokens.h"
 #include "cli.h"
 #include "orderstore/http.h"
 #include "orderstore/store.h"
+#include "serve_tls.h"
 
 namespace orderstore::tool {
 
 const char kServeHelp[] = R"(usage: orderstore [--db DIR] serve [--listen HOST:PORT] [--threads N]
                                    [--read-timeout SECONDS] [--access-log]
-                                   [--row-cache-mib N]
+                                   [--row-cache-mib N] [--token-file FILE]
+                                   [--tls-cert FILE --tls-key FILE]
+                                   [--allow-unauthenticated]
 
 Answers GET /v1/order/detail/<order_hash> over HTTP/1.1 with the documented
 detail response. HEAD is answered like GET without the body.
@@ -38,6 +45,15 @@ a malformed hash, 404 for an unknown order or any other path, 405 (with
 body over 1 KiB, 400 for one that is not HTTP. Every response has a fresh
 request id, also sent as the X-Request-Id header. Connections are kept
 alive as HTTP/1.1 says.
+
+Private by default: without --token-file, serve listens on loopback
+addresses only. With it, every request must carry "Authorization: Bearer
+<token>" with a token from the file; one without gets 401 and
+"WWW-Authenticate: Bearer", a wrong one 401 and "WWW-Authenticate: Bearer
+error="invalid_token"" (the same error body as above). SIGHUP reads the
+file again (connections stay open; a file that fails to load keeps the old
+tokens). With --tls-cert and --tls-key, serve speaks HTTPS only (TLS 1.2 and
+1.3); plain HTTP sent there gets a 400 and is closed. See docs/security.md.
 
 Serve opens the store for writing (it holds the store's lock), so other
 commands read it as a secondary instance meanwhile; it prints
@@ -50,22 +66,36 @@ commands read it as a secondary instance meanwhile; it prints
                           send a request, or to take its answer, or idles
                           this long between requests (default 10; checked
                           every quarter of it, at most every second)
-  --access-log            one line per request on stderr: client, method,
-                          target, status, body bytes, microseconds, request id
+  --access-log            one line per request on stderr: client, token
+                          fingerprint (first 8 hex digits of the token's
+                          SHA-256; "-" for none), method, target, status,
+                          body bytes, microseconds, request id
   --row-cache-mib N       memory for whole orders kept in RAM (default 256,
                           about half a million orders at ~520 bytes each).
                           A request for a cached order costs a few
                           microseconds; one outside it reads and
                           decompresses a block, several times that. Size it
                           to the orders clients ask for.
+  --token-file FILE       bearer tokens, one a line (16 to 512 characters
+                          of letters, digits and - . _ ~ + / =; '#' starts a
+                          comment line). Refused unless only its owner may
+                          read it (chmod 600). Make one with
+                          'openssl rand -hex 32'.
+  --tls-cert FILE         the server's certificate chain (PEM)
+  --tls-key FILE          its private key (PEM, unencrypted; refused unless
+                          only its owner may read it)
+  --allow-unauthenticated listen on a non-loopback address without
+                          --token-file (when a firewall or a proxy in front
+                          decides who gets in)
   --db DIR                the store (default: $ORDERSTORE_DB, else
                           ./orderstore.db)
 
 SIGINT or SIGTERM: stop accepting, finish the requests in flight (up to 5
-seconds), exit 0.
+seconds), exit 0. SIGHUP: reload --token-file.
 
-Exit: 0 stopped by a signal, 2 usage error (e.g. a bad --listen), 4 store
-error or the address cannot be bound.
+Exit: 0 stopped by a signal, 2 usage error (e.g. a bad --listen, a
+non-loopback --listen without --token-file, a token or key file others may
+read), 4 store error or the address cannot be bound.
 )";
 
 namespace {
@@ -78,6 +108,7 @@ using Clock = std::chrono::steady_clock;
 // Sockets bound to one io_context's executor, not the type-erased
 // any_io_executor: no executor copies or virtual calls per operation.
 using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+using TlsStream = asio::ssl::stream<Socket>;
 
 // Request line plus headers; a request larger than this is refused with 431
 // (GET requests have no body worth more than a few bytes: 413 above this).
@@ -88,15 +119,20 @@ struct Config {
   const Store* store = nullptr;
   Clock::duration read_timeout;
   bool access_log = false;
+  // Null: plain HTTP.
+  asio::ssl::context* tls = nullptr;
 };
 
-void LogAccess(const std::string& client, std::string_view method,
-               std::string_view target, const HttpResponse& response,
-               Clock::time_point started) {
+// `who`: the fingerprint of the request's token, "-" for none.
+void LogAccess(const std::string& client, std::string_view who,
+               std::string_view method, std::string_view target,
+               const HttpResponse& response, Clock::time_point started) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           Clock::now() - started)
                           .count();
   std::string line = client;
+  line += ' ';
+  line.append(who);
   line += " \"";
   line.append(method);
   line += ' ';
@@ -108,16 +144,24 @@ void LogAccess(const std::string& client, std::string_view method,
   std::fwrite(line.data(), 1, line.size(), stderr);  // stderr: unbuffered
 }
 
-// Beast's request parser keeping only what serve uses: the method and the
-// target, copied into strings the connection reuses (keep-alive and the
-// version come from basic_parser itself). http::request_parser would store
+// Beast's request parser keeping only what serve uses: the method, the
+// target and the Authorization header, copied into strings the connection
+// reuses (keep-alive and the version come from basic_parser itself). http::request_parser would store
 // every header field too, at an allocation each; here parsing a request
 // allocates nothing. A fresh one parses each request (Beast's parsers
 // cannot be reset); that costs no allocation either.
 class RequestParser final : public http::basic_parser<true> {
  public:
-  RequestParser(std::string* method, std::string* target)
-      : method_(method), target_(target) {
+  // `authorization` gets the last Authorization header's value, `count`
+  // how many there were.
+  RequestParser(std::string* method, std::string* target,
+                std::string* authorization, size_t* count)
+      : method_(method),
+        target_(target),
+        authorization_(authorization),
+        authorizations_(count) {
+    authorization_->clear();
+    *authorizations_ = 0;
     header_limit(kHeaderLimit);
     body_limit(kBodyLimit);
     eager(true);  // parse a body in the same put() as its header
@@ -136,8 +180,12 @@ class RequestParser final : public http::basic_parser<true> {
   }
   void on_response_impl(int, beast::string_view, int,
                         beast::error_code&) override {}
-  void on_field_impl(http::field, beast::string_view, beast::string_view,
-                     beast::error_code&) override {}
+  void on_field_impl(http::field name, beast::string_view,
+                     beast::string_view value, beast::error_code&) override {
+    if (name != http::field::authorization) return;
+    authorization_->assign(value.data(), value.size());
+    ++*authorizations_;
+  }
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&,
                          beast::error_code&) override {}
@@ -155,11 +203,23 @@ class RequestParser final : public http::basic_parser<true> {
 
   std::string* method_;
   std::string* target_;
+  std::string* authorization_;
+  size_t* authorizations_;
   http::verb verb_ = http::verb::unknown;
   int version_ = 11;
 };
 
-class Session;
+// What Worker::Sweep needs of a connection, plain or TLS.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Whether the connection has waited for its client longer than the read
+  // timeout allows (for its next request, or to take its answer).
+  virtual bool Overdue(Clock::time_point now) const = 0;
+  // Pending reads and writes then end with operation_aborted, dropping the
+  // last references to the session.
+  virtual void Close() = 0;
+};
 
 // One worker thread: its own io_context, run by that thread alone, holding
 // its share of the connections. Nothing here is shared between threads
@@ -180,19 +240,28 @@ struct Worker {
   const Config* config;
   bool stopping = false;
   int in_flight = 0;  // requests read and not yet answered (write pending)
-  std::vector<std::weak_ptr<Session>> sessions;  // pruned by Sweep
+  std::vector<std::weak_ptr<SessionBase>> sessions;  // pruned by Sweep
   asio::steady_timer sweep;
+  // The accepted tokens (null: no --token-file); SIGHUP posts a new set to
+  // every worker, so requests read it without a lock.
+  std::shared_ptr<const BearerTokens> tokens;
 };
 
 // One connection: read a request, answer it, repeat while kept alive.
-// Lives in its worker's thread only.
-class Session : public std::enable_shared_from_this<Session> {
+// Lives in its worker's thread only. Stream is Socket (plain HTTP) or
+// TlsStream (HTTPS: a TLS handshake first).
+template <class Stream>
+class Session final : public SessionBase,
+                      public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   Session(Socket socket, Worker* worker)
-      : socket_(std::move(socket)), worker_(worker) {
+      : stream_(MakeStream(std::move(socket), *worker->config)),
+        worker_(worker) {
     if (worker_->config->access_log) {
       beast::error_code ec;
-      tcp::endpoint remote = socket_.remote_endpoint(ec);
+      tcp::endpoint remote = this->socket().remote_endpoint(ec);
       if (!ec) {
         client_ = remote.address().to_string() + ":" +
                   std::to_string(remote.port());
@@ -202,27 +271,84 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Runs in the worker's thread.
   void Start() {
-    worker_->sessions.push_back(weak_from_this());
-    NextRequest();
+    worker_->sessions.push_back(this->weak_from_this());
+    deadline_ = Clock::now() + worker_->config->read_timeout;
+    if constexpr (kTls) {
+      ReadHello();
+    } else {
+      NextRequest();
+    }
   }
 
-  // Whether the connection has waited for its client longer than the read
-  // timeout allows (for its next request, or to take its answer).
-  bool Overdue(Clock::time_point now) const { return now > deadline_; }
+  bool Overdue(Clock::time_point now) const override { return now > deadline_; }
 
-  // Pending reads and writes then end with operation_aborted, dropping the
-  // Session's last references.
-  void Close() {
+  void Close() override {
     beast::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    socket_.close(ignored);
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket().close(ignored);
   }
 
  private:
+  // A prvalue, so that the stream is made in place.
+  static Stream MakeStream(Socket socket, const Config& config) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *config.tls);
+    } else {
+      return socket;
+    }
+  }
+
+  Socket& socket() { return beast::get_lowest_layer(stream_); }
+
+  // HTTPS: the client's first bytes. A TLS handshake record (type 22) goes
+  // on to the handshake; anything else is most likely plain HTTP sent to
+  // the HTTPS port, which gets a plain HTTP 400 saying so (better than a
+  // connection reset nobody can explain), and the connection is closed.
+  void ReadHello() {
+    socket().async_read_some(
+        buffer_.prepare(buffer_.max_size()),
+        [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
+          if (ec) return self->Close();
+          self->buffer_.commit(bytes);
+          const auto* first =
+              static_cast<const unsigned char*>(self->buffer_.data().data());
+          if (*first != 0x16) return self->RefusePlainHttp();
+          self->stream_.async_handshake(
+              asio::ssl::stream_base::server, self->buffer_.data(),
+              [self](beast::error_code handshake_ec, size_t used) {
+                if (handshake_ec) return self->Close();
+                self->buffer_.consume(used);
+                // Bytes past the handshake would be TLS records the engine
+                // has not seen; a client does not send any before the
+                // handshake ends (no early data is offered).
+                if (self->buffer_.size() > 0) return self->Close();
+                self->NextRequest();
+              });
+        });
+  }
+
+  void RefusePlainHttp() {
+    Began();
+    MakeHttpError(400,
+                  "this port speaks HTTPS: plain HTTP is not served here",
+                  &response_);
+    if (worker_->config->access_log) {
+      LogAccess(client_, "-", "-", "-", response_, started_);
+    }
+    wire_.clear();
+    AppendHttpResponse(response_, "close", /*head=*/false, &wire_);
+    asio::async_write(socket(), asio::buffer(wire_),
+                      [self = this->shared_from_this()](beast::error_code,
+                                                        size_t) {
+                        --self->worker_->in_flight;
+                        self->Close();
+                      });
+  }
+
   void NextRequest() {
     if (worker_->stopping) return Close();
     deadline_ = Clock::now() + worker_->config->read_timeout;
-    parser_.emplace(&method_, &target_);
+    parser_.emplace(&method_, &target_, &authorization_, &authorizations_);
     Parse();  // a pipelined request may be in the buffer already
   }
 
@@ -242,9 +368,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Cannot happen (the header limit strikes first); refuse rather than
     // read nothing forever.
     if (room == 0) return Refuse(http::error::header_limit);
-    socket_.async_read_some(
+    stream_.async_read_some(
         buffer_.prepare(room),
-        [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+        [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
           // An error: the client went away, or Sweep or a stop closed us.
           if (ec) return self->Close();
           self->buffer_.commit(bytes);
@@ -254,13 +380,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Answer() {
     Began();
-    HandleHttpRequest(*worker_->config->store, method_, target_, &response_);
+    HttpAuth auth = HttpAuth::kAllowed;
+    std::string_view who = "-";
+    if (worker_->tokens != nullptr) {
+      auth = worker_->tokens->Check(authorization_, authorizations_, &who);
+    }
+    HandleHttpRequest(*worker_->config->store, method_, target_, auth,
+                      &response_);
     Send(parser_->keep_alive(), parser_->verb() == http::verb::head,
-         parser_->version(), method_, target_);
+         parser_->version(), who, method_, target_);
   }
 
   // Too large, or not HTTP: answer once, then close the connection (its
-  // framing can no longer be trusted).
+  // framing can no longer be trusted). Nothing of the store is in such an
+  // answer, so it needs no token.
   void Refuse(beast::error_code ec) {
     Began();
     if (ec == http::error::header_limit) {
@@ -276,7 +409,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // A HEAD request whose request line was read gets no body even here.
     Send(/*keep_alive=*/false, parser_->verb() == http::verb::head, 11, "-",
-         "-");
+         "-", "-");
   }
 
   void Began() {
@@ -285,10 +418,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Writes the response, head and body, with one send.
-  void Send(bool keep_alive, bool head, int version, std::string_view method,
-            std::string_view target) {
+  void Send(bool keep_alive, bool head, int version, std::string_view who,
+            std::string_view method, std::string_view target) {
     if (worker_->config->access_log) {
-      LogAccess(client_, method, target, response_, started_);
+      LogAccess(client_, who, method, target, response_, started_);
     }
     keep_alive_ = keep_alive && !worker_->stopping;
     // HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0
@@ -298,15 +431,16 @@ class Session : public std::enable_shared_from_this<Session> {
     wire_.clear();
     AppendHttpResponse(response_, connection, head, &wire_);
     deadline_ = Clock::now() + worker_->config->read_timeout;
-    asio::async_write(socket_, asio::buffer(wire_),
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+    asio::async_write(stream_, asio::buffer(wire_),
+                      [self = this->shared_from_this()](beast::error_code ec,
+                                                        size_t) {
                         --self->worker_->in_flight;
                         if (ec || !self->keep_alive_) return self->Close();
                         self->NextRequest();
                       });
   }
 
-  Socket socket_;
+  Stream stream_;
   Worker* worker_;
   std::string client_ = "-";
   Clock::time_point deadline_;
@@ -317,6 +451,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<RequestParser> parser_;
   std::string method_;
   std::string target_;
+  std::string authorization_;  // a secret: never logged
+  size_t authorizations_ = 0;
   HttpResponse response_;
   std::string wire_;
   bool keep_alive_ = false;
@@ -328,7 +464,7 @@ void Worker::Sweep(Clock::duration period) {
     if (ec) return;
     const Clock::time_point now = Clock::now();
     for (size_t i = 0; i < sessions.size();) {
-      std::shared_ptr<Session> session = sessions[i].lock();
+      std::shared_ptr<SessionBase> session = sessions[i].lock();
       if (!session) {
         sessions[i] = std::move(sessions.back());
         sessions.pop_back();
@@ -364,8 +500,13 @@ class Listener {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(std::move(socket), worker);
-        asio::post(worker->io, [session] { session->Start(); });
+        if (worker->config->tls != nullptr) {
+          Start(std::make_shared<Session<TlsStream>>(std::move(socket), worker),
+                worker);
+        } else {
+          Start(std::make_shared<Session<Socket>>(std::move(socket), worker),
+                worker);
+        }
       }
       Accept();
     });
@@ -377,6 +518,11 @@ class Listener {
   }
 
  private:
+  template <class SessionPtr>
+  static void Start(SessionPtr session, Worker* worker) {
+    asio::post(worker->io, [session] { session->Start(); });
+  }
+
   tcp::acceptor acceptor_;
   std::vector<std::unique_ptr<Worker>>* workers_;
   size_t next_ = 0;
@@ -401,13 +547,21 @@ bool ParseListen(const std::string& text, asio::ip::address* address,
   return begin != end && err == std::errc() && ptr == end;
 }
 
+// Says on stderr what a reload did; stderr is unbuffered, and these lines
+// go with the access log.
+void Say(const std::string& line) {
+  const std::string text = "orderstore: serve: " + line + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 }  // namespace
 
 int Serve(const Args& args) {
   FlagParser flags("serve", args.words);
-  if (!flags.Parse({"--access-log"},
+  if (!flags.Parse({"--access-log", "--allow-unauthenticated"},
                    {"--listen", "--threads", "--read-timeout",
-                    "--row-cache-mib"},
+                    "--row-cache-mib", "--token-file", "--tls-cert",
+                    "--tls-key"},
                    FlagParser::Operands::kNone)) {
     return kExitUsage;
   }
@@ -417,10 +571,25 @@ int Serve(const Args& args) {
   if (!ParseListen(listen, &address, &port)) {
     return flags.UsageError("--listen wants HOST:PORT, got \"" + listen + "\"");
   }
+  const std::optional<std::string> token_file = flags.Value("--token-file");
+  const std::optional<std::string> tls_cert = flags.Value("--tls-cert");
+  const std::optional<std::string> tls_key = flags.Value("--tls-key");
+  if (tls_cert.has_value() != tls_key.has_value()) {
+    return flags.UsageError("--tls-cert and --tls-key go together");
+  }
+  // Like Redis's protected mode: no credentials, no strangers.
+  if (!address.is_loopback() && !token_file &&
+      !flags.Has("--allow-unauthenticated")) {
+    return flags.UsageError(
+        "--listen " + listen +
+        " is not a loopback address, and without --token-file anyone who "
+        "reaches it could read every order: give --token-file FILE, or "
+        "--allow-unauthenticated if a firewall or proxy decides who gets in");
+  }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::optional<uint64_t> threads = flags.Count("--threads", cores);
   std::optional<uint64_t> timeout = flags.Count("--read-timeout", 10);
-  Options options;
+  Options options = ToolOptions("serve");
   std::optional<uint64_t> row_cache_mib =
       flags.Count("--row-cache-mib", options.row_cache_bytes >> 20);
   if (!threads || !timeout || !row_cache_mib) return kExitUsage;
@@ -433,6 +602,33 @@ int Serve(const Args& args) {
   }
   if (*timeout == 0) return flags.UsageError("--read-timeout wants at least 1");
 
+  // The secrets are checked before the store is opened: a refused file
+  // leaves everything as it was.
+  std::shared_ptr<const BearerTokens> tokens;
+  if (token_file) {
+    Result<std::shared_ptr<const BearerTokens>> loaded =
+        BearerTokens::Load(*token_file);
+    if (!loaded.ok()) {
+      PrintError("serve", loaded.status().message());
+      return kExitUsage;
+    }
+    tokens = std::move(*loaded);
+  }
+  std::unique_ptr<asio::ssl::context> tls;
+  if (tls_cert) {
+    Result<std::unique_ptr<asio::ssl::context>> made =
+        MakeTlsContext(*tls_cert, *tls_key);
+    if (!made.ok()) {
+      PrintError("serve", made.status().message());
+      return kExitUsage;
+    }
+    tls = std::move(*made);
+  }
+  if (tokens != nullptr && tls == nullptr && !address.is_loopback()) {
+    Say("tokens and orders cross the network unencrypted on " + listen +
+        ": add --tls-cert and --tls-key, or serve through a TLS proxy");
+  }
+
   Result<std::unique_ptr<Store>> store = Store::Open(options, args.db);
   if (!store.ok()) {
     PrintError("serve", store.status().message());
@@ -443,10 +639,12 @@ int Serve(const Args& args) {
   config.store = store->get();
   config.read_timeout = std::chrono::seconds(*timeout);
   config.access_log = flags.Has("--access-log");
+  config.tls = tls.get();
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint64_t i = 0; i < *threads; ++i) {
     workers.push_back(std::make_unique<Worker>(&config));
+    workers.back()->tokens = tokens;
   }
   asio::io_context& first = workers.front()->io;
   tcp::acceptor acceptor(first);
@@ -482,6 +680,36 @@ int Serve(const Args& args) {
       });
     }
   });
+
+  // SIGHUP: the token file again. Each worker takes the new set between
+  // two requests; no connection is touched, so none is dropped. A file
+  // that does not load leaves the old tokens in force.
+  asio::signal_set hangups(first);
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](beast::error_code hangup_ec, int) {
+      if (hangup_ec) return;
+      Result<std::shared_ptr<const BearerTokens>> loaded =
+          BearerTokens::Load(*token_file);
+      if (!loaded.ok()) {
+        Say("token file not reloaded, the old tokens stay: " +
+            loaded.status().message());
+      } else {
+        for (auto& worker : workers) {
+          asio::post(worker->io, [w = worker.get(), fresh = *loaded] {
+            w->tokens = fresh;
+          });
+        }
+        Say("reloaded " + std::to_string((*loaded)->size()) +
+            ((*loaded)->size() == 1 ? " token from " : " tokens from ") +
+            *token_file);
+      }
+      await_hangup();
+    });
+  };
+  if (token_file) {
+    hangups.add(SIGHUP);
+    await_hangup();
+  }
 
   std::printf("listening on %s:%u\n",
               bound.address().is_v6()

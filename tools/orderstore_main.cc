@@ -2,7 +2,8 @@
 // and dispatches to a subcommand (tools/cmd_*.cc), each of which parses argv
 // around calls to the public library; all order logic lives in lib/.
 //
-// Exit codes: 0 success, 1 not found, 2 usage error, 3 invalid input data,
+// Exit codes: 0 success, 1 not found, 2 usage error, 3 invalid input data
+// (or a create that conflicts with a stored order),
 // 4 store error. Errors go to stderr as "orderstore: <what>: <why>".
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,15 @@ constexpr Command kCommands[] = {
      kGenerateHelp, Generate},
     {"serve", "answer GET /v1/order/detail/<hash> over HTTP", kServeHelp,
      Serve},
+    {"changes", "print the change feed: what changed, in commit order",
+     kChangesHelp, Changes},
+    {"history", "print orders' histories: each change, who and why",
+     kHistoryHelp, History},
+    {"trim-changes", "remove old changes from the feed", kTrimChangesHelp,
+     TrimChanges},
+    {"backup", "copy the store into a backup directory (also while written)",
+     kBackupHelp, Backup},
+    {"restore", "restore a backup as a new store", kRestoreHelp, Restore},
 };
 
 void PrintUsage(std::FILE* out) {
@@ -51,7 +61,7 @@ void PrintUsage(std::FILE* out) {
                "Commands:\n",
                ORDERSTORE_VERSION_STRING);
   for (const Command& command : kCommands) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(command.name.size()),
+    std::fprintf(out, "  %-12.*s %.*s\n", static_cast<int>(command.name.size()),
                  command.name.data(), static_cast<int>(command.summary.size()),
                  command.summary.data());
   }
@@ -63,7 +73,7 @@ void PrintUsage(std::FILE* out) {
                "describes a command\n"
                "  --version   print the version\n\n"
                "Exit codes: 0 success, 1 not found, 2 usage error, 3 invalid "
-               "input data, 4 store error.\n");
+               "input data (or a conflicting create), 4 store error.\n");
 }
 
 int Main(int argc, char** argv) {

@@ -1,7 +1,8 @@
 // Deterministic synthetic orders, for benchmarks, load tests, reliability
 // tests and the demo: the same (seed, index) always gives the same order, on
 // every machine and build (no std:: distributions, whose output is
-// implementation-defined).
+// implementation-defined). A library of its own: link orderstore::testing
+// (CMake) or orderstore-testing (pkg-config).
 //
 // Thread safety: GenerateOrder and GenerateOrderHash are pure functions and
 // may be called from any number of threads at once. An OrderGenerator is a

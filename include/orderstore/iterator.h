@@ -16,6 +16,13 @@ namespace orderstore {
 // Reads from the consistent snapshot taken when it was created: writes made
 // afterwards are not seen. Must be destroyed before its Store.
 //
+// Damaged records (the rule QueryIterator follows too): a record that fails
+// verification is a position of its own, whose view() is Corruption naming
+// the order; Next() moves past it. Nothing is skipped silently and one
+// damaged record does not end the walk: the caller sees each one where it
+// lies and decides (a scan reports it and goes on; a total stops). status()
+// is for errors that end the walk (I/O, damaged files).
+//
 //   std::unique_ptr<Iterator> it = store->NewIterator({});
 //   for (it->SeekToFirst(); it->Valid(); it->Next()) {
 //     Result<OrderView> order = it->view();

@@ -14,8 +14,10 @@
 #define ORDERSTORE_JSON_IMPORT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +48,18 @@ struct ParseResult {
   std::vector<Status> errors;
   // How many records were read, valid or not.
   size_t records = 0;
+
+  // For each order of `orders`, the number of the record it was read from:
+  // its line (JSON Lines), its element (a JSON array), or 1 (one record
+  // spread over several lines). Origin() spells it as errors do.
+  std::vector<uint32_t> record_numbers;
+  enum class Layout : uint8_t { kLines, kArray, kSingle };
+  Layout layout = Layout::kLines;
+
+  // Where orders[i] was read, as the parser's errors name a record:
+  // "SOURCE:17", "SOURCE: element 3" or "SOURCE: record 1".
+  // REQUIRES: i < orders.size()
+  ORDERSTORE_EXPORT std::string Origin(std::string_view source, size_t i) const;
 };
 
 // Parses the documented JSON into owned orders. It keeps its buffers between

@@ -7,10 +7,18 @@
 #ifndef ORDERSTORE_OPTIONS_H_
 #define ORDERSTORE_OPTIONS_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 
 namespace orderstore {
+
+namespace internal {
+class StoreHooks;  // lib/store_hooks.h
+}  // namespace internal
 
 // How the stored order records are compressed (Options::compression).
 // Files keep the codec they were written with, so changing it never makes a
@@ -71,6 +79,43 @@ struct Options {
   // cache, hence lz4; kZstd trades that for ~35 fewer bytes an order on
   // disk. The index column families are always compressed with zstd.
   Compression compression = Compression::kLz4;
+
+  // How long the change feed keeps each change (include/orderstore/
+  // changes.h, docs/changes.md): a week, so that a consumer that stops
+  // on a Friday evening resumes on Monday morning with nothing lost. Each
+  // change holds the order's whole record: a week in which every order
+  // changed three times costs about three times the orders' own bytes
+  // (docs/changes.md, Cost). Changes older than this are trimmed at Open
+  // and then about once a minute while writes go on. Zero turns the feed
+  // off: no change is kept (those kept before are trimmed at Open), and
+  // the order history is still written. Only read-write opens trim.
+  std::chrono::seconds change_retention = std::chrono::hours(24 * 7);
+  // The permission bits of every file the store writes (table files, logs,
+  // the manifest, the lock file, RocksDB's info LOG, Import's temporary
+  // files), set exactly, whatever the process umask. The store's
+  // directories get the same bits plus search (x) wherever read is given.
+  // The default 0600 (directories 0700) lets only the owner read the
+  // orders; 0640 (0750) lets the files' group read them too, on purpose.
+  // A new store created in an existing directory gets the directory mode
+  // on it as well. Existing files keep their modes (see `warning`).
+  // Read and write bits only, with the owner's read and write: anything
+  // else makes Open fail with InvalidArgument.
+  uint32_t file_mode = 0600;
+
+  // Called by Open, at most once per Open, when the store's directory or a
+  // file in it is more open than file_mode allows (for example a store
+  // written with an older release, or copied under another umask), with
+  // one line naming the first such path and its mode, how many more there
+  // are, and the chmod that closes them. The store opens all the same; the
+  // line also goes to RocksDB's info LOG (when the open writes one).
+  // Called on Open's thread before Open returns; must not use the store.
+  // Empty: only the LOG.
+  std::function<void(const std::string& line)> warning;
+
+  // For this library's own tests: the object the store calls at the points
+  // where a test acts between two steps of its work (lib/store_hooks.h).
+  // Null, the default, is what every other user wants.
+  std::shared_ptr<internal::StoreHooks> hooks;
 };
 
 // Settings for one read (Get, GetMany, NewIterator).
@@ -89,12 +134,21 @@ struct ReadOptions {
   const Snapshot* snapshot = nullptr;
 };
 
-// Settings for one write (Put, Delete, Write).
+// Settings for one write (Put, Delete, Write, UpdateStatus).
 struct WriteOptions {
   // Wait until the write is on stable storage (fsync) before returning. With
   // false, a write acknowledged just before a machine crash (not a process
   // crash) may be lost; writes are then several times faster.
   bool sync = true;
+
+  // Who made the write and why, recorded with each change it makes in the
+  // change feed and the order history (include/orderstore/changes.h), e.g.
+  // "billing-7" and "customer asked to cancel". At most kMaxActorSize (64)
+  // and kMaxReasonSize (200) bytes, valid UTF-8 without control characters:
+  // otherwise the write returns InvalidArgument and writes nothing. Empty:
+  // not recorded.
+  std::string actor;
+  std::string reason;
 };
 
 }  // namespace orderstore

@@ -78,6 +78,14 @@ struct Timestamp {
                                    const Timestamp&) = default;
 };
 
+// True when `a` is an earlier instant than `b`: offsets do not matter
+// (2020-09-16T19:57:17+08:00 is before 2020-09-16T11:57:18Z), and Unset()
+// is before every set time.
+constexpr bool InstantBefore(const Timestamp& a, const Timestamp& b) {
+  return a.unix_seconds != b.unix_seconds ? a.unix_seconds < b.unix_seconds
+                                          : a.nanos < b.nanos;
+}
+
 // Parses RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm), with 1 to
 // 9 fraction digits. "0001-01-01T00:00:00Z" gives Timestamp::Unset().
 // Impossible dates (2021-02-30), 24:00:00, second 60, offsets beyond 23:59,

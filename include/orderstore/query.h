@@ -47,10 +47,19 @@ struct ResourceQuery {
 // Yields a query's orders lazily, all read from the one consistent snapshot
 // taken when the query started. Must be destroyed before its Store.
 //
+// Damaged records follow Iterator's rule (iterator.h): each is a position
+// of its own whose view() is Corruption naming the order, and Next() moves
+// past it (the cursor too), so that one damaged record is reported where
+// it lies and neither hides the orders after it nor ends the listing.
+//
 //   auto it = store->QueryCreated({}, query);
 //   if (!it.ok()) return it.status();            // e.g. a malformed cursor
-//   for (; (*it)->Valid(); (*it)->Next()) use((*it)->view());
-//   if (!(*it)->status().ok()) ...                // an I/O error or corruption
+//   for (; (*it)->Valid(); (*it)->Next()) {
+//     Result<OrderView> order = (*it)->view();
+//     if (!order.ok()) { report(order.status()); continue; }
+//     use(*order);
+//   }
+//   if (!(*it)->status().ok()) ...  // an I/O error ended the query early
 //   std::string next_page = (*it)->cursor();     // empty when exhausted
 class ORDERSTORE_EXPORT QueryIterator {
  public:
@@ -66,14 +75,16 @@ class ORDERSTORE_EXPORT QueryIterator {
 
   // Lifetime: the view reads bytes the iterator pins for its current
   // position; it is invalid after Next() or once the iterator is destroyed:
-  //   OrderView first = it->view();
+  //   OrderView first = *it->view();
   //   it->Next();
   //   first.fee();  // WRONG: the previous order was unpinned.
+  // Corruption (naming the hash) when the current record fails
+  // verification; the iterator stays usable and Next() moves past it.
   // REQUIRES: Valid()
-  virtual OrderView view() const ORDERSTORE_LIFETIMEBOUND = 0;
+  virtual Result<OrderView> view() const ORDERSTORE_LIFETIMEBOUND = 0;
 
-  // OK, or the I/O error or Corruption (a record that fails verification,
-  // an index entry whose order is missing) that ended the query early.
+  // OK, or the I/O error or Corruption of the store's structure (an index
+  // entry whose order is missing) that ended the query early.
   virtual Status status() const = 0;
 
   // Where the next page starts: after the last order yielded. Empty when

@@ -8,6 +8,7 @@
 #define ORDERSTORE_RECONCILE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -40,6 +41,57 @@ struct ReconcileRule {
 // Every rule, in the order above.
 ORDERSTORE_EXPORT std::span<const ReconcileRule> ReconcileRules();
 
+// The rules by identity, in the order above: ReconcileRules()[i] describes
+// ReconcileRuleId(i).
+enum class ReconcileRuleId : uint8_t {
+  kFeeMismatch,           // fee_mismatch
+  kCFeeOverFee,           // c_fee_over_fee
+  kCompleteUndelivered,   // complete_undelivered
+  kCanceledDelivered,     // canceled_delivered
+  kRefundUnrefunded,      // refund_unrefunded
+  kPaidBeforeCreated,     // paid_before_created
+  kExpiresBeforeCreated,  // expires_before_created
+  kItemLifeReversed,      // item_life_reversed
+};
+
+// The number of rules: ReconcileRules().size().
+inline constexpr size_t kReconcileRuleCount = 8;
+
+// A set of rules: which ones CheckOrder and Reconcile check. A plain value.
+class ReconcileRuleSet {
+ public:
+  // The empty set.
+  constexpr ReconcileRuleSet() = default;
+  // Every rule.
+  static constexpr ReconcileRuleSet All() {
+    ReconcileRuleSet all;
+    all.bits_ = (uint32_t{1} << kReconcileRuleCount) - 1;
+    return all;
+  }
+  // The rules named `names` (ReconcileRule::name); InvalidArgument naming
+  // the first name that is no rule's.
+  ORDERSTORE_EXPORT static Result<ReconcileRuleSet> FromNames(
+      const std::vector<std::string>& names);
+
+  // Adds `rule`; returns *this.
+  constexpr ReconcileRuleSet& Add(ReconcileRuleId rule) {
+    bits_ |= uint32_t{1} << static_cast<unsigned>(rule);
+    return *this;
+  }
+  // True if `rule` is in the set.
+  constexpr bool Contains(ReconcileRuleId rule) const {
+    return (bits_ >> static_cast<unsigned>(rule) & 1) != 0;
+  }
+  // True for the empty set (which checks nothing).
+  constexpr bool empty() const { return bits_ == 0; }
+  // Sets with the same rules are equal.
+  friend constexpr bool operator==(ReconcileRuleSet,
+                                   ReconcileRuleSet) = default;
+
+ private:
+  uint32_t bits_ = 0;
+};
+
 // One order breaking one rule.
 struct Finding {
   OrderHash order;        // the order that breaks the rule
@@ -49,8 +101,8 @@ struct Finding {
 
 // What a reconciliation scan checks and with how many threads.
 struct ReconcileOptions {
-  // Rule names to check; empty: every rule.
-  std::vector<std::string> rules;
+  // The rules to check (ReconcileRuleSet::FromNames makes one from names).
+  ReconcileRuleSet rules = ReconcileRuleSet::All();
   // Worker threads; 0: one per core.
   unsigned threads = 0;
 };
@@ -64,18 +116,17 @@ struct ReconcileSummary {
   size_t corrupt_records = 0;
 };
 
-// Checks `order` against the rules whose bits are set in `rule_mask` (bit i
-// is ReconcileRules()[i]); calls `on_finding` for each broken rule.
+// Checks `order` against the rules in `rules`; calls `on_finding` for each
+// broken rule, in ReconcileRules() order.
 ORDERSTORE_EXPORT void CheckOrder(
-    OrderView order, uint32_t rule_mask,
+    OrderView order, ReconcileRuleSet rules,
     const std::function<void(const Finding&)>& on_finding);
 
 // Scans every order of `store` from one snapshot, splitting the key space
 // among `options.threads` workers, and reports each finding to
 // `on_finding`, in key order. A record that fails verification is passed to
-// `on_error` (Corruption naming the hash) and the scan goes on.
-// InvalidArgument for an unknown rule name (naming it); IOError when the
-// scan fails.
+// `on_error` (Corruption naming the hash) and the scan goes on. IOError
+// when the scan fails.
 ORDERSTORE_EXPORT Result<ReconcileSummary> Reconcile(
     const Store& store, const ReconcileOptions& options,
     const std::function<void(const Finding&)>& on_finding,

@@ -59,9 +59,6 @@ struct ORDERSTORE_EXPORT StoreStats {
 // stopped the scan.
 ORDERSTORE_EXPORT Result<StoreStats> ComputeStats(const Store& store);
 
-// True when `a` is an earlier instant than `b` (offsets do not matter).
-ORDERSTORE_EXPORT bool InstantBefore(const Timestamp& a, const Timestamp& b);
-
 }  // namespace orderstore
 
 #endif  // ORDERSTORE_STATS_H_

@@ -33,6 +33,8 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
     kInvalidArgument = 3,  // the caller's input is malformed
     kIOError = 4,          // the store cannot be read or written (or locked)
     kConflict = 5,         // the order changed since the caller read it
+    kOutOfRange = 6,       // the changes asked for were trimmed from the feed
+    kAlreadyExists = 7,    // a create found a different order stored
   };
 
   // Creates an OK status.
@@ -56,6 +58,12 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   static Status Conflict(std::string message) {
     return Status(Code::kConflict, std::move(message));
   }
+  static Status OutOfRange(std::string message) {
+    return Status(Code::kOutOfRange, std::move(message));
+  }
+  static Status AlreadyExists(std::string message) {
+    return Status(Code::kAlreadyExists, std::move(message));
+  }
 
   // Whether the status is OK, or has the code the name says.
   bool ok() const { return code_ == Code::kOk; }
@@ -64,6 +72,8 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsOutOfRange() const { return code_ == Code::kOutOfRange; }
+  bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
 
   // The code; Code::kOk when ok().
   Code code() const { return code_; }
@@ -87,7 +97,7 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
 };
 
 // The name of a code: "OK", "NotFound", "Corruption", "InvalidArgument",
-// "IOError", "Conflict".
+// "IOError", "Conflict", "AlreadyExists".
 ORDERSTORE_EXPORT std::string_view CodeName(Status::Code code);
 
 // Holds either a value of type T or a non-OK Status.

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The packaging tests (tests/package/CMakeLists.txt registers each step):
 #   install       cmake --install the built tree into $WORK/prefix
-#   find_package  build examples/daemon with find_package(orderstore), run it
-#   pkg_config    build it with pkg-config's flags, shared and static, run it
+#   find_package  build examples/daemon with find_package(orderstore), run
+#                 it; the same for tests/package/addons (orderstore::http,
+#                 orderstore::testing)
+#   pkg_config    build the daemon with pkg-config's flags, shared and
+#                 static, run it; the same for the add-ons
 #   symbols       liborderstore.so: SONAME, and only orderstore:: exported
 #   readme        README.md's Embedding section shows the daemon verbatim
 #   changelog     CHANGELOG.md's newest entry is project(VERSION)
@@ -33,13 +36,28 @@ check_daemon() {
   echo "ok: $binary"
 }
 
+# Runs an add-on consumer (tests/package/addons) against a fresh store $2.
+check_addons() {
+  local binary=$1 store=$2 out
+  rm -rf "$store"
+  out=$("$binary" "$store") || fail "$binary exited with $?"
+  [[ "$out" == $'200 detail response\n404' ]] ||
+    fail "$binary printed '$out', not '200 detail response' and '404'"
+  echo "ok: $binary"
+}
+
 case $step in
   install)
     rm -rf "$prefix"
     "$CMAKE" --install "$BUILD_DIR" --prefix "$prefix" >/dev/null
     for f in include/orderstore/store.h include/orderstore/version.h \
+             include/orderstore/http.h include/orderstore/generate.h \
              lib/liborderstore.a lib/liborderstore.so \
              "lib/liborderstore.so.${VERSION%%.*}" \
+             lib/liborderstore_http.a lib/liborderstore_http.so \
+             lib/liborderstore_testing.a lib/liborderstore_testing.so \
+             lib/pkgconfig/orderstore-http.pc \
+             lib/pkgconfig/orderstore-testing.pc \
              lib/cmake/orderstore/orderstoreConfig.cmake \
              lib/cmake/orderstore/orderstoreConfigVersion.cmake \
              lib/pkgconfig/orderstore.pc; do
@@ -48,6 +66,10 @@ case $step in
     [[ ! -e "$prefix/include/orderstore/version.h.in" ]] || fail "version.h.in installed"
     grep -q "ORDERSTORE_VERSION_STRING \"$VERSION\"" "$prefix/include/orderstore/version.h" ||
       fail "installed version.h does not say $VERSION"
+    # The HTTP handler and the generator are libraries of their own.
+    ! nm -DC --defined-only "$prefix/lib/liborderstore.so" |
+      grep -Eq 'orderstore::(HandleHttpRequest|GenerateOrder)\(' ||
+      fail "liborderstore.so carries the HTTP handler or the generator"
     echo "ok: installed into $prefix"
     ;;
 
@@ -70,6 +92,21 @@ case $step in
     # The second run reopens the store the first one wrote.
     check_daemon "$build/billing_daemon" "$WORK/find_package.db"
     check_daemon "$build/billing_daemon_static" "$WORK/find_package.db"
+
+    build=$WORK/find_package_addons
+    rm -rf "$build"
+    "$CMAKE" -S "$SOURCE_DIR/tests/package/addons" -B "$build" \
+      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$CXX" \
+      -DCMAKE_BUILD_TYPE=Release -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+      >"$WORK/find_package_addons.log" 2>&1 &&
+      "$CMAKE" --build "$build" -j2 >>"$WORK/find_package_addons.log" 2>&1 ||
+      { cat "$WORK/find_package_addons.log" >&2; fail "building tests/package/addons"; }
+    readelf -d "$build/addons" | grep -q 'NEEDED.*\[liborderstore_http\.so\.' ||
+      fail "addons is not linked with liborderstore_http.so"
+    ! readelf -d "$build/addons_static" | grep -q 'NEEDED.*liborderstore' ||
+      fail "addons_static needs a shared orderstore library"
+    check_addons "$build/addons" "$WORK/find_package_addons.db"
+    check_addons "$build/addons_static" "$WORK/find_package_addons.db"
     ;;
 
   pkg_config)
@@ -96,6 +133,20 @@ case $step in
     ! readelf -d "$dir/billing_daemon_static" | grep -Eq 'NEEDED.*(liborderstore|librocksdb)' ||
       fail "billing_daemon_static is linked with a shared orderstore or rocksdb"
     check_daemon "$dir/billing_daemon_static" "$dir/store.db"
+
+    "$CXX" -std=c++20 -O1 -c "$SOURCE_DIR/tests/package/addons/addons.cc" \
+      -o "$dir/addons.o" $("$PKG_CONFIG" --cflags orderstore-http orderstore-testing)
+    "$CXX" "$dir/addons.o" -o "$dir/addons" -Wl,-rpath,"$prefix/lib" \
+      $("$PKG_CONFIG" --libs orderstore-http orderstore-testing)
+    check_addons "$dir/addons" "$dir/addons.db"
+    libs="$("$PKG_CONFIG" --static --libs orderstore-http orderstore-testing) "
+    for lib in orderstore_http orderstore_testing orderstore rocksdb; do
+      libs=${libs//-l$lib /-l:lib$lib.a }
+    done
+    "$CXX" "$dir/addons.o" -o "$dir/addons_static" $libs
+    ! readelf -d "$dir/addons_static" | grep -Eq 'NEEDED.*(liborderstore|librocksdb)' ||
+      fail "addons_static is linked with a shared orderstore or rocksdb"
+    check_addons "$dir/addons_static" "$dir/addons.db"
     ;;
 
   symbols)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The sanitizer runs of issue 5, each in a build directory of its own:
+# The sanitizer runs, each in a build directory of its own:
 #   asan  the whole test suite under AddressSanitizer + UBSan (build-asan)
 #   tsan  the concurrency test under ThreadSanitizer (build-tsan)
-# Usage: tools/sanitize.sh [asan|tsan]... (default: both). The flags go on the
-# configure command line; CMakeLists never sets CMAKE_CXX_FLAGS.
+# Usage: scripts/sanitize.sh [asan|tsan]... (default: both). The flags go on
+# the configure command line; CMakeLists never sets CMAKE_CXX_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
+./scripts/install-deps.sh
 jobs=${JOBS:-2}
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(asan tsan)
@@ -22,7 +22,7 @@ for step in "${steps[@]}"; do
       # UBSan ignores runtime suppressions for non-recoverable checks.
       # -O1 -g1 (line tables, enough for the reports' stacks) rather than
       # -O2 -g: the whole suite's build is most of CI's time, and this
-      # halves a file's compile time under ASan (lib/http.cc: 7.1 s -> 3.6 s).
+      # about halves a file's compile time under ASan.
       cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
         -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize=alignment -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
@@ -40,7 +40,7 @@ for step in "${steps[@]}"; do
       ;;
     tsan)
       # RocksDB's shared library: it is not instrumented, so TSan cannot
-      # see its locks, and tools/tsan.supp names it by its file.
+      # see its locks, and scripts/tsan.supp names it by its file.
       cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DORDERSTORE_ROCKSDB_STATIC=OFF \
         -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" >/dev/null
@@ -50,7 +50,7 @@ for step in "${steps[@]}"; do
       # holds that thread's history. The threads run 10 s, not the normal
       # suite's 3 s: under TSan they get through far fewer operations.
       ORDERSTORE_CONCURRENCY_SECONDS=${ORDERSTORE_CONCURRENCY_SECONDS:-10} \
-        TSAN_OPTIONS="halt_on_error=1 history_size=7 second_deadlock_stack=1 suppressions=$PWD/tools/tsan.supp" \
+        TSAN_OPTIONS="halt_on_error=1 history_size=7 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp" \
         ./build-tsan/tests/concurrency_test
       ;;
     *)

@@ -5,8 +5,8 @@
 # documented detail response.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
-./tools/build.sh
+./scripts/install-deps.sh
+./scripts/build.sh
 tool=./build/tools/orderstore
 $tool generate --count 1000 --seed 1 | $tool import -
 $tool import tests/data/example.json

@@ -3,7 +3,7 @@
 # and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
-./tools/build.sh
+./scripts/install-deps.sh
+./scripts/build.sh
 cd build
 ctest --output-on-failure -j2 --timeout 600

@@ -8,7 +8,9 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost-date-time-dev libboost-dev libsimdjson-dev
   googletest libgtest-dev libbenchmark-dev
+  libssl-dev openssl curl
   doxygen
+  golang-go  # go_client_test: a real Go client of the detail response
 )
 # Extra packages named on the command line (e.g. the benchmarks' baselines).
 packages+=("$@")

@@ -5,10 +5,11 @@
 # committed). A crash stops the run; its input is in build-fuzz/artifacts/:
 # fix it, then keep it as tests/fuzz_corpus/<target>/crash-<what> so that
 # fuzz_replay_test replays it in the normal build.
-# Usage: tools/fuzz.sh [TARGET...]  (json_import hash_parse timestamp record_view)
+# Usage: scripts/fuzz.sh [TARGET...]
+#   (targets: json_import hash_parse timestamp record_view)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh clang-14 libclang-rt-14-dev
+./scripts/install-deps.sh clang-14 libclang-rt-14-dev
 seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(json_import hash_parse timestamp record_view)
