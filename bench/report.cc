@@ -249,6 +249,36 @@ void SummaryReporter::PrintSummary() const {
           Ratio(counter("BM_DiskBytes_Orderstore", "orders_cf_bytes_per_order"),
                 sqlite_bytes),
           0.65);
+
+  // The distance to RocksDB's own floors, each a ratio within this run.
+  // A row whose benchmarks did not run (filtered out, or not written yet)
+  // says so rather than passing or failing.
+  std::printf(
+      "\n## Floors: each target, its figure and whether it is met\n\n"
+      "| target | measured | met |\n|---|---:|---|\n");
+  auto floor_row = [](const char* what, Figure value, const char* format,
+                      bool at_most, double limit) {
+    if (!value) {
+      std::printf("| %s | - | not measured |\n", what);
+      return;
+    }
+    const bool met = at_most ? *value <= limit : *value >= limit;
+    std::printf("| %s | %s | %s |\n", what, Format(value, format).c_str(),
+                met ? "met" : "**not met**");
+  };
+  floor_row("hot get / floor <= 1.25", Ratio(get, floor), "%.2f", true, 1.25);
+  floor_row("unknown hash <= 0.4 us", unknown, "%.0f ns", true, 400);
+  floor_row("unknown hash: allocations = 0",
+            counter("BM_GetUnknown_Orderstore", "allocs"), "%.2f", true, 0);
+  floor_row("full scan / bare iterator >= 0.85",
+            Ratio(scan, counter("BM_Scan_RocksdbFloor", "items_per_second")),
+            "%.2f", false, 0.85);
+  floor_row("reconcile, 2 threads / 1 thread >= 1.8",
+            Ratio(reconcile2, counter("BM_Reconcile/1", "items_per_second")),
+            "%.2f", false, 1.8);
+  floor_row("import >= 200,000 orders/s", import, "%.0f/s", false, 200000);
+  floor_row("import / SQLite load >= 10", Ratio(import, sqlite_import), "%.1f",
+            false, 10);
 }
 
 }  // namespace orderstore::bench

@@ -66,8 +66,8 @@ void HandleHttpRequest(const Store& store, std::string_view method,
   // RFC 6750 §3: no error code when the request carried no token.
   if (auth == HttpAuth::kMissing) {
     MakeHttpError(401,
-                  "authentication required: send Authorization: Bearer "
-                  "<token>",
+                  "authentication required: send an Authorization: Bearer "
+                  "token",
                   response);
     response->www_authenticate = "Bearer";
     return;

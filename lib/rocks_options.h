@@ -5,6 +5,7 @@
 
 #include <rocksdb/options.h>
 
+#include <memory>
 #include <string_view>
 
 #include "orderstore/options.h"
@@ -20,6 +21,10 @@ rocksdb::Options RocksOptions(const Options& options);
 // except that the index families are always compressed with zstd.
 rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
                                                 std::string_view family);
+
+// An LRU cache of `bytes` for the row cache or the block cache: plain LRU,
+// no high-priority pool (see rocks_options.cc).
+std::shared_ptr<rocksdb::Cache> NewStoreCache(size_t bytes);
 
 // The read options for `options`.
 rocksdb::ReadOptions RocksRead(const ReadOptions& options);

@@ -1,5 +1,7 @@
 #include "orderstore/status.h"
 
+#include "orderstore/order.h"
+
 namespace orderstore {
 
 std::string_view CodeName(Status::Code code) {
@@ -24,11 +26,16 @@ std::string_view CodeName(Status::Code code) {
   return "Unknown";
 }
 
+std::string Status::message() const {
+  if (!has_order_hash_) return message_;
+  return "order " + OrderHash(order_hash_).ToHex() + " not found";
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(CodeName(code_));
   out += ": ";
-  out += message_;
+  out += message();
   return out;
 }
 
@@ -36,7 +43,7 @@ Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   std::string message(context);
   message += ": ";
-  message += message_;
+  message += this->message();
   return Status(code_, std::move(message));
 }
 

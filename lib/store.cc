@@ -146,6 +146,7 @@ void MultiGetOrders(const StoreImpl& impl, const ReadOptions& options,
   std::vector<size_t> asked, ruled_out;  // indexes into `hashes`
   keys.reserve(hashes.size());
   asked.reserve(hashes.size());
+  ruled_out.reserve(hashes.size());  // one allocation, however many miss
   for (size_t i = 0; i < hashes.size(); ++i) {
     if (impl.MayContain(options, hashes[i])) {
       asked.push_back(i);
@@ -344,7 +345,7 @@ Result<PinnedOrder> Store::Get(const ReadOptions& options,
                            SliceOf(pinned))
           : rocksdb::Status::NotFound();
   if (s.IsNotFound()) {
-    return Status::NotFound("order " + hash.ToHex() + " not found");
+    return Status::OrderNotFound(hash.bytes());
   }
   if (!s.ok()) return FromRocks(s, "order " + hash.ToHex());
   Result<OrderView> view = VerifyStored(hash, AsView(*SliceOf(pinned)));
@@ -363,11 +364,10 @@ std::vector<Result<PinnedOrder>> Store::GetMany(
   std::vector<Result<PinnedOrder>> results;
   results.reserve(hashes.size());
   for (size_t i = 0; i < hashes.size(); ++i) {
-    // Messages are only built on failure: a found order costs no
-    // allocation beyond the result vector's.
+    // A found order costs no allocation beyond the result vector's, nor
+    // does an unknown one: its NotFound formats its message only if read.
     if (statuses[i].IsNotFound()) {
-      results.emplace_back(
-          Status::NotFound("order " + hashes[i].ToHex() + " not found"));
+      results.emplace_back(Status::OrderNotFound(hashes[i].bytes()));
       continue;
     }
     if (!statuses[i].ok()) {

@@ -11,6 +11,7 @@ packages=(
   libssl-dev openssl curl
   doxygen
   golang-go  # go_client_test: a real Go client of the detail response
+  clickhouse-server clickhouse-client
 )
 # Extra packages named on the command line (e.g. the benchmarks' baselines).
 packages+=("$@")

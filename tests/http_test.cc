@@ -103,8 +103,8 @@ TEST_F(HttpTest, AnUnauthenticatedRequestIs401WhateverItAsks) {
     HandleHttpRequest(*store_, method, target, HttpAuth::kMissing, &r);
     EXPECT_EQ(r.status, 401) << method << " " << target;
     EXPECT_EQ(r.body, ErrorBody(r, 401,
-                                "authentication required: send "
-                                "Authorization: Bearer <token>"));
+                                "authentication required: send an "
+                                "Authorization: Bearer token"));
     EXPECT_EQ(Header(r, "WWW-Authenticate"), "Bearer");
     EXPECT_EQ(Header(r, "Allow"), "");
     HandleHttpRequest(*store_, method, target, HttpAuth::kRefused, &r);

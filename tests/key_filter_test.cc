@@ -106,7 +106,7 @@ TEST(KeyFilterTest, ConcurrentAddsAreAllSeen) {
 // --------------------------------------------------------------- in a store
 
 // The hooks every store of these tests is opened with: they hold builds
-// as they start while asked to, can make a build fail, run a callback in
+// as they start while asked to, can make a build fail, call back in
 // GetMany, and keep the store's filter for asking it directly.
 class TestHooks final : public internal::StoreHooks {
  public:

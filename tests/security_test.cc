@@ -341,10 +341,10 @@ TEST_F(EndpointTest, EveryRequestNeedsATokenFromTheFile) {
   // No token, another scheme, a wrong token, two headers: 401, the
   // envelope, WWW-Authenticate; the connection stays usable.
   HttpReply r = c.Get(kDetail);
-  ExpectEnvelope(r, 401, "authentication required: send Authorization: Bearer <token>");
+  ExpectEnvelope(r, 401, "authentication required: send an Authorization: Bearer token");
   EXPECT_EQ(r.headers["www-authenticate"], "Bearer");
   r = c.Get(kDetail, "GET", "Authorization: Basic dXNlcjpwYXNz\r\n");
-  ExpectEnvelope(r, 401, "authentication required: send Authorization: Bearer <token>");
+  ExpectEnvelope(r, 401, "authentication required: send an Authorization: Bearer token");
   r = c.Get(kDetail, "GET", Bearer(kTokenC));
   ExpectEnvelope(r, 401, "invalid bearer token");
   EXPECT_EQ(r.headers["www-authenticate"], "Bearer error=\"invalid_token\"");
@@ -354,7 +354,7 @@ TEST_F(EndpointTest, EveryRequestNeedsATokenFromTheFile) {
   ExpectEnvelope(r, 401, "invalid bearer token");
   // Not even which paths exist.
   r = c.Get("/v1/orders");
-  ExpectEnvelope(r, 401, "authentication required: send Authorization: Bearer <token>");
+  ExpectEnvelope(r, 401, "authentication required: send an Authorization: Bearer token");
   HttpReply head = c.Get(kDetail, "HEAD");
   EXPECT_EQ(head.status, 401);
   EXPECT_EQ(head.body, "");

@@ -136,6 +136,13 @@ bool ServeProcess::Start(const std::string& db,
 }
 
 int ServeProcess::Stop(int signal) {
+  // Never kill(-1, ...) (every process the user may signal) or kill(0, ...)
+  // (this process group): a second Stop, or one after a failed Start, has
+  // no server to stop.
+  if (pid_ <= 0) {
+    ADD_FAILURE() << "ServeProcess::Stop without a running server";
+    return -1;
+  }
   kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);

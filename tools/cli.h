@@ -162,6 +162,7 @@ int History(const Args& args);
 int TrimChanges(const Args& args);
 int Backup(const Args& args);
 int Restore(const Args& args);
+int Ship(const Args& args);
 
 extern const char kImportHelp[];
 extern const char kGetHelp[];
@@ -177,6 +178,7 @@ extern const char kHistoryHelp[];
 extern const char kTrimChangesHelp[];
 extern const char kBackupHelp[];
 extern const char kRestoreHelp[];
+extern const char kShipHelp[];
 
 }  // namespace orderstore::tool
 

@@ -52,6 +52,8 @@ constexpr Command kCommands[] = {
     {"backup", "copy the store into a backup directory (also while written)",
      kBackupHelp, Backup},
     {"restore", "restore a backup as a new store", kRestoreHelp, Restore},
+    {"ship", "send the change feed into ClickHouse (a fleet's tables)",
+     kShipHelp, Ship},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -139,14 +139,14 @@ ORDERSTORE_EXPORT std::string FieldGroupNames(uint8_t changed);
 struct HistoryEntry {
   uint64_t seq = 0;         // the change's sequence number
   int64_t time_micros = 0;  // its commit time, microseconds since the epoch
-  HistoryKind kind = HistoryKind::kCreated;
-  // The order's status before (none for kCreated) and after (none for
-  // kDeleted).
-  std::optional<OrderStatus> from, to;
+  HistoryKind kind = HistoryKind::kCreated;  // what happened
+  std::optional<OrderStatus> from;  // the status before; none for kCreated
+  std::optional<OrderStatus> to;    // the status after; none for kDeleted
   // The FieldGroup bits that differ between the old and the new record:
   // every group for kCreated and kDeleted.
   uint8_t changed = 0;
-  std::string actor, reason;  // the writer's WriteOptions::actor and reason
+  std::string actor;   // the writer's WriteOptions::actor
+  std::string reason;  // the writer's WriteOptions::reason
 };
 
 // Where the feed stands (Store::ChangeFeed).

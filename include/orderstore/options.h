@@ -148,6 +148,7 @@ struct WriteOptions {
   // otherwise the write returns InvalidArgument and writes nothing. Empty:
   // not recorded.
   std::string actor;
+  // Why, e.g. "customer asked to cancel"; see actor.
   std::string reason;
 };
 

@@ -9,6 +9,7 @@
 #ifndef ORDERSTORE_STATUS_H_
 #define ORDERSTORE_STATUS_H_
 
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <string>
@@ -21,8 +22,13 @@
 namespace orderstore {
 
 // The outcome of a call: OK, or a code saying what kind of failure with a
-// message saying what failed. An OK status holds no message and costs no
-// allocation.
+// message saying what failed.
+//
+// What is stored: the code and a message string; or, for OrderNotFound(),
+// the code and the order's 16 hash bytes inline, the message being formatted
+// only when message() or ToString() asks for it. So an OK status and the
+// NotFound of a get or GetMany of an unknown hash cost no allocation to
+// make, copy or drop (a daemon answers thousands a second).
 class ORDERSTORE_EXPORT [[nodiscard]] Status {
  public:
   // What kind of failure; callers branch on it or on the Is*() tests.
@@ -45,6 +51,15 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   static Status OK() { return Status(); }
   static Status NotFound(std::string message) {
     return Status(Code::kNotFound, std::move(message));
+  }
+  // NotFound for the order whose 16-byte hash is `hash`; its message is
+  // "order <32 lowercase hex digits> not found". Allocates nothing.
+  static Status OrderNotFound(const std::array<uint8_t, 16>& hash) {
+    Status s;
+    s.code_ = Code::kNotFound;
+    s.order_hash_ = hash;
+    s.has_order_hash_ = true;
+    return s;
   }
   static Status Corruption(std::string message) {
     return Status(Code::kCorruption, std::move(message));
@@ -77,8 +92,9 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
 
   // The code; Code::kOk when ok().
   Code code() const { return code_; }
-  // What went wrong and where, on one line; empty for OK.
-  const std::string& message() const { return message_; }
+  // What went wrong and where, on one line; empty for OK. Returned by value:
+  // an OrderNotFound status formats it here, on each call.
+  std::string message() const;
 
   // "OK", or the code's name and the message: "NotFound: order 6028...".
   std::string ToString() const;
@@ -93,6 +109,10 @@ class ORDERSTORE_EXPORT [[nodiscard]] Status {
   }
 
   Code code_ = Code::kOk;
+  // When set, the message is "order <hex of order_hash_> not found" and
+  // message_ is empty.
+  bool has_order_hash_ = false;
+  std::array<uint8_t, 16> order_hash_{};
   std::string message_;
 };
 

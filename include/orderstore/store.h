@@ -41,7 +41,7 @@ enum class CreateOutcome : uint8_t {
 
 // A create that found a different order stored under its hash.
 struct CreateConflict {
-  OrderHash hash;
+  OrderHash hash;  // the order
   // The first field that differs, as a path in the documented field order:
   // "status", "fee", "items[1].price", "items.length" (one has more items).
   std::string field;
