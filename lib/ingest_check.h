@@ -30,7 +30,7 @@ std::set<std::string> UnboundedFiles(
 // one synced write, then removes the file
 // from the store (DB::DeleteFile): its wrong bounds would break iterators.
 // Returns the first failure (OK when nothing was lost). A crash between
-// the ingestion and this leaves such a file behind (see docs/faults.md).
+// the ingestion and this leaves such a file behind (see docs/reliability.md).
 rocksdb::Status RewriteUnboundedIngestions(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
     const std::set<std::string>& before,

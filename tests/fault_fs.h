@@ -72,7 +72,7 @@ class FaultFs : public rocksdb::FileSystemWrapper {
  public:
   // `trash`: a directory on the same file system as the store and outside
   // it, where deleted and replaced files are kept until LoseUnsynced
-  // (created if missing, emptied by LoseUnsynced).
+  // (emptied, or created if missing, here and by LoseUnsynced).
   explicit FaultFs(const std::string& trash);
   ~FaultFs() override;
 
