@@ -77,6 +77,21 @@ TEST_F(PowerLossTest, CutsLoseNothingAcknowledged) {
   uint64_t cuts = 0, cuts_before_writes = 0, acks_total = 0;
   const auto started = Clock::now();
 
+  // The counts so far: every 1000 cuts of a long run, and at the end.
+  auto report = [&] {
+    std::printf(
+        "power_loss_test: %llu power cuts (%llu before the first acknowledged "
+        "write of their run), %llu writes acknowledged, %zu acknowledged "
+        "orders checked after the cuts, writes in flight at a cut: %zu "
+        "landed, %zu lost; %.1f s\n",
+        static_cast<unsigned long long>(cuts),
+        static_cast<unsigned long long>(cuts_before_writes),
+        static_cast<unsigned long long>(acks_total), acked.orders_checked(),
+        acked.in_flight_landed(), acked.in_flight_lost(),
+        std::chrono::duration<double>(Clock::now() - started).count());
+    std::fflush(stdout);
+  };
+
   for (uint64_t cut = 0; cut < cuts_wanted; ++cut) {
     if (cut % kCutsPerStore == 0) {
       std::filesystem::remove_all(db);
@@ -145,17 +160,9 @@ TEST_F(PowerLossTest, CutsLoseNothingAcknowledged) {
     ASSERT_EQ(problems, "") << "cut " << cut << ", seed " << seed;
     reopened->reset();
     for (FaultWriter& writer : writers) writer.Reload();
+    if (cuts % 1000 == 0 && cuts < cuts_wanted) report();
   }
-  std::printf(
-      "power_loss_test: %llu power cuts (%llu before the first acknowledged "
-      "write of their run), %llu writes acknowledged, %zu acknowledged "
-      "orders checked after the cuts, writes in flight at a cut: %zu "
-      "landed, %zu lost; %.1f s\n",
-      static_cast<unsigned long long>(cuts),
-      static_cast<unsigned long long>(cuts_before_writes),
-      static_cast<unsigned long long>(acks_total), acked.orders_checked(),
-      acked.in_flight_landed(), acked.in_flight_lost(),
-      std::chrono::duration<double>(Clock::now() - started).count());
+  report();
   EXPECT_EQ(cuts, cuts_wanted);
 }
 
