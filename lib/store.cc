@@ -21,6 +21,7 @@
 #include "lib/index.h"
 #include "lib/live_store.h"
 #include "lib/order_diff.h"
+#include "lib/hooked_env.h"
 #include "lib/pinned_order.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
@@ -227,14 +228,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
   const std::string context = "store " + path;
   auto impl = std::make_unique<StoreImpl>();
   rocksdb::Options rocks = RocksOptions(options);
-  std::shared_ptr<rocksdb::FileSystem> fs =
-      options.hooks != nullptr ? options.hooks->FileSystem() : nullptr;
-  if (fs != nullptr) {
-    impl->env = rocksdb::NewCompositeEnv(
-        internal::NewModeSettingFileSystem(fs, options.file_mode));
-    rocks.env = impl->env.get();
-  }
-  fs = rocks.env->GetFileSystem();
+  impl->env = internal::NewHookedEnv(options.hooks.get(), options.file_mode);
+  if (impl->env != nullptr) rocks.env = impl->env.get();
+  const std::shared_ptr<rocksdb::FileSystem> fs = rocks.env->GetFileSystem();
   const bool existed =
       fs->FileExists(path + "/CURRENT", rocksdb::IOOptions(), nullptr).ok();
   if (!existed && (!options.create_if_missing || options.read_only)) {

@@ -68,8 +68,8 @@ namespace internal {
 
 // What an open Store holds.
 struct StoreImpl {
-  // The Env over the file system of StoreHooks::FileSystem, when the hooks
-  // give one; declared first so that it outlives db.
+  // The Env of StoreHooks' file system and clock (lib/hooked_env.h), when
+  // the hooks give one; declared first so that it outlives db.
   std::unique_ptr<rocksdb::Env> env;
   std::string path;
   // Read-only and secondary stores never change while open, so reads need

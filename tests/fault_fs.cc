@@ -1,5 +1,6 @@
 #include "tests/fault_fs.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <set>
@@ -713,21 +714,38 @@ std::string FaultFs::LoseUnsynced() {
 
 namespace {
 
-class FileSystemHooks : public internal::StoreHooks {
+// The system clock, but no sleep longer than 10 ms: RocksDB sleeps a
+// second after each background job an injected error fails (so as not to
+// spin on a failing disk), which would make most runs of the I/O-error
+// sweep wait that second to close the store. 10 ms still keeps it from
+// spinning.
+class ShortSleepClock : public rocksdb::SystemClockWrapper {
  public:
-  explicit FileSystemHooks(std::shared_ptr<rocksdb::FileSystem> fs)
-      : fs_(std::move(fs)) {}
+  ShortSleepClock() : SystemClockWrapper(rocksdb::SystemClock::Default()) {}
+  static const char* kClassName() { return "ShortSleepClock"; }
+  const char* Name() const override { return kClassName(); }
+  void SleepForMicroseconds(int micros) override {
+    SystemClockWrapper::SleepForMicroseconds(std::min(micros, 10000));
+  }
+};
+
+class FaultHooks : public internal::StoreHooks {
+ public:
+  explicit FaultHooks(std::shared_ptr<rocksdb::FileSystem> fs)
+      : fs_(std::move(fs)), clock_(std::make_shared<ShortSleepClock>()) {}
   std::shared_ptr<rocksdb::FileSystem> FileSystem() override { return fs_; }
+  std::shared_ptr<rocksdb::SystemClock> Clock() override { return clock_; }
 
  private:
   std::shared_ptr<rocksdb::FileSystem> fs_;
+  std::shared_ptr<rocksdb::SystemClock> clock_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenOn(std::shared_ptr<rocksdb::FileSystem> fs,
                                       Options options, const std::string& path) {
-  options.hooks = std::make_shared<FileSystemHooks>(std::move(fs));
+  options.hooks = std::make_shared<FaultHooks>(std::move(fs));
   return Store::Open(options, path);
 }
 

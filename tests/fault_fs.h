@@ -224,7 +224,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
 };
 
 // Store::Open with every file of the store going through `fs` (handed over
-// by StoreHooks::FileSystem: options.hooks is replaced).
+// by StoreHooks::FileSystem: options.hooks is replaced), and RocksDB's
+// sleeps cut to at most 10 ms (StoreHooks::Clock).
 Result<std::unique_ptr<Store>> OpenOn(std::shared_ptr<rocksdb::FileSystem> fs,
                                       Options options, const std::string& path);
 
