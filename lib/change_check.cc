@@ -15,6 +15,7 @@
 namespace orderstore {
 
 using internal::AsView;
+using internal::CommitToRocksDb;
 using internal::FromRocks;
 
 namespace {
@@ -157,7 +158,8 @@ Result<size_t> Store::TrimHistory(uint64_t before) {
   if (trimmed == 0) return trimmed;
   rocksdb::WriteOptions write;
   write.sync = true;
-  s = FromRocks(impl_->db->Write(write, &batch), "trimming the history");
+  s = FromRocks(CommitToRocksDb(impl_->db.get(), write, &batch),
+                "trimming the history");
   if (!s.ok()) return s;
   return trimmed;
 }

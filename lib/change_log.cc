@@ -6,28 +6,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "lib/rocks_boundary.h"
+
 namespace orderstore::internal {
 namespace {
-
-// Every batch ChangeLog writes enters RocksDB through this pair, named so
-// that tools/tsan.supp's CommitToRocksDb entry matches it (see
-// lib/store.cc's CommitToRocksDb for why).
-[[gnu::noinline]] rocksdb::Status FeedRocksDbWrite(
-    rocksdb::DB* db, const rocksdb::WriteOptions& options,
-    rocksdb::WriteBatch* batch) {
-  return db->Write(options, batch);
-}
-[[gnu::noinline]] rocksdb::Status GroupCommitToRocksDb(
-    rocksdb::DB* db, const rocksdb::WriteOptions& options,
-    rocksdb::WriteBatch* batch) {
-  return FeedRocksDbWrite(db, options, batch);
-}
-
-Status FromRocksStatus(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return Status::OK();
-  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
-  return Status::IOError(what + ": " + s.ToString());
-}
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -93,7 +75,7 @@ Status ChangeLog::Refresh() {
           std::string_view(it->value().data(), it->value().size()));
       if (last.ok()) last_time = last->time_micros();
     }
-    if (!it->status().ok()) return FromRocksStatus(it->status(), "change feed");
+    if (!it->status().ok()) return FromRocks(it->status(), "change feed");
     Result<uint64_t> kept = OldestAt(rocksdb::ReadOptions());
     if (!kept.ok()) return kept.status();
     oldest = *kept;
@@ -112,7 +94,7 @@ Result<uint64_t> ChangeLog::OldestAt(const rocksdb::ReadOptions& read) const {
   std::string value;
   rocksdb::Status s = db_->Get(read, db_->DefaultColumnFamily(), kOldestKey, &value);
   if (s.IsNotFound()) return uint64_t{1};
-  if (!s.ok()) return FromRocksStatus(s, "change feed");
+  if (!s.ok()) return FromRocks(s, "change feed");
   return std::max<uint64_t>(1, DecodeOldest(value));
 }
 
@@ -175,25 +157,25 @@ void ChangeLog::CommitGroup(const std::vector<Writer*>& group) {
         AppendSeqKey(seq, &key);
         AppendChangeValue(note, time, w->options->actor, w->options->reason,
                           &value);
-        s = FromRocksStatus(batch.Put(changes_, key, value), "change feed");
+        s = FromRocks(batch.Put(changes_, key, value), "change feed");
         if (!s.ok()) break;
       }
       value.clear();
       AppendHistoryValue(note, time, w->options->actor, w->options->reason,
                          &value);
-      s = FromRocksStatus(batch.Put(history_, HistoryKey(note.hash, seq), value),
+      s = FromRocks(batch.Put(history_, HistoryKey(note.hash, seq), value),
                           "order history");
     }
   }
   // With the feed off no change key tells the next number after a restart:
   // the trim point does, moved past every number given.
   if (s.ok() && !enabled_ && count > 0) {
-    s = FromRocksStatus(batch.Put(db_->DefaultColumnFamily(), kOldestKey,
+    s = FromRocks(batch.Put(db_->DefaultColumnFamily(), kOldestKey,
                                   EncodeOldest(first + count)),
                         "change feed");
   }
   if (s.ok()) {
-    s = FromRocksStatus(GroupCommitToRocksDb(db_, write, &batch), "write");
+    s = FromRocks(CommitToRocksDb(db_, write, &batch), "write");
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (s.ok()) {
@@ -232,7 +214,7 @@ Status ChangeLog::AddImportFiles(std::span<const ChangeNote> notes,
     rocksdb::Status s = writer.Open(path);
     if (s.ok()) s = put_all(writer);
     if (s.ok()) s = writer.Finish();
-    if (!s.ok()) return FromRocksStatus(s, path);
+    if (!s.ok()) return FromRocks(s, path);
     rocksdb::IngestExternalFileArg arg;
     arg.column_family = family;
     arg.external_files = {path};
@@ -327,8 +309,8 @@ Result<uint64_t> ChangeLog::Trim(uint64_t before) {
   }
   rocksdb::WriteOptions write;
   write.sync = true;
-  if (s.ok()) s = GroupCommitToRocksDb(db_, write, &batch);
-  if (!s.ok()) return FromRocksStatus(s, "trimming the change feed");
+  if (s.ok()) s = CommitToRocksDb(db_, write, &batch);
+  if (!s.ok()) return FromRocks(s, "trimming the change feed");
   std::lock_guard<std::mutex> lock(mu_);
   oldest_ = std::max(oldest_, before);
   return oldest_;
@@ -354,7 +336,7 @@ Result<uint64_t> ChangeLog::TrimOlderThan(int64_t cutoff_micros) {
     if (!change.ok() || change->time_micros() >= cutoff_micros) break;
     ++before;
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "change feed");
+  if (!it->status().ok()) return FromRocks(it->status(), "change feed");
   it.reset();
   return Trim(before);
 }

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "lib/json_fields.h"
+#include "lib/json_keys.h"
 #include "lib/simdjson_numbers.h"
 #include "lib/text.h"
 
@@ -23,126 +25,30 @@ namespace {
 
 namespace dom = simdjson::dom;
 namespace ondemand = simdjson::ondemand;
+using internal::AllKeys;
+using internal::GetNumber;
+using internal::GetString;
+using internal::GetTime;
+using internal::Invalid;
+using internal::ItemKeyIndex;
+using internal::kItemKeys;
+using internal::kOrderKeys;
+using internal::kResponseKeys;
+using internal::OrderKeyIndex;
+using internal::PathOf;
+using internal::ResponseKeyIndex;
+using internal::TypeName;
+using internal::Where;
+using internal::WrongType;
+using enum internal::ItemKey;
+using enum internal::OrderKey;
+using enum internal::ResponseKey;
 
 constexpr size_t kProgressStep = size_t{1} << 20;  // report every ~1 MiB
 // The parser's buffers: allocated for lines up to kInitialCapacity bytes at
 // first, and kept between calls up to kKeptCapacity.
 constexpr size_t kInitialCapacity = size_t{64} << 10;
 constexpr size_t kKeptCapacity = size_t{16} << 20;
-
-// Keys of the objects we read, in documented order (the order in which a
-// missing key is reported).
-constexpr std::string_view kResponseKeys[] = {"data", "request_id"};
-enum ResponseKey { kData, kRequestId };
-
-constexpr std::string_view kOrderKeys[] = {
-    "order",       "fee",         "c_fee",  "create_time", "pay_time",
-    "cancel_time", "expire_time", "status", "items"};
-enum OrderKey {
-  kOrder,
-  kFee,
-  kCFee,
-  kCreateTime,
-  kPayTime,
-  kCancelTime,
-  kExpireTime,
-  kOrderStatus,
-  kItems
-};
-
-constexpr std::string_view kItemKeys[] = {
-    "order_type", "resource_type", "resource_id",     "region",
-    "price",      "status",        "life_start_time", "life_expire_time"};
-enum ItemKey {
-  kOrderType,
-  kResourceType,
-  kResourceId,
-  kRegion,
-  kPrice,
-  kItemStatus,
-  kLifeStartTime,
-  kLifeExpireTime
-};
-
-template <size_t N>
-constexpr uint32_t AllKeys(const std::string_view (&)[N]) {
-  return (uint32_t{1} << N) - 1;
-}
-
-// The index of each documented key, or -1. A switch on the length leaves
-// comparisons with constants of known size, which compile to a few integer
-// compares instead of calls to memcmp (keys are looked up ~25 times an
-// order).
-constexpr int ResponseKeyIndex(std::string_view key) {
-  if (key == "data") return kData;
-  if (key == "request_id") return kRequestId;
-  return -1;
-}
-
-constexpr int OrderKeyIndex(std::string_view key) {
-  switch (key.size()) {
-    case 3:
-      if (key == "fee") return kFee;
-      break;
-    case 5:
-      if (key == "order") return kOrder;
-      if (key == "c_fee") return kCFee;
-      if (key == "items") return kItems;
-      break;
-    case 6:
-      if (key == "status") return kOrderStatus;
-      break;
-    case 8:
-      if (key == "pay_time") return kPayTime;
-      break;
-    case 11:
-      if (key == "create_time") return kCreateTime;
-      if (key == "cancel_time") return kCancelTime;
-      if (key == "expire_time") return kExpireTime;
-      break;
-  }
-  return -1;
-}
-
-constexpr int ItemKeyIndex(std::string_view key) {
-  switch (key.size()) {
-    case 5:
-      if (key == "price") return kPrice;
-      break;
-    case 6:
-      if (key == "region") return kRegion;
-      if (key == "status") return kItemStatus;
-      break;
-    case 10:
-      if (key == "order_type") return kOrderType;
-      break;
-    case 11:
-      if (key == "resource_id") return kResourceId;
-      break;
-    case 13:
-      if (key == "resource_type") return kResourceType;
-      break;
-    case 15:
-      if (key == "life_start_time") return kLifeStartTime;
-      break;
-    case 16:
-      if (key == "life_expire_time") return kLifeExpireTime;
-      break;
-  }
-  return -1;
-}
-
-template <size_t N>
-constexpr bool IndexesMatch(const std::string_view (&keys)[N],
-                            int (*index_of)(std::string_view)) {
-  for (size_t i = 0; i < N; ++i) {
-    if (index_of(keys[i]) != static_cast<int>(i)) return false;
-  }
-  return true;
-}
-static_assert(IndexesMatch(kResponseKeys, ResponseKeyIndex));
-static_assert(IndexesMatch(kOrderKeys, OrderKeyIndex));
-static_assert(IndexesMatch(kItemKeys, ItemKeyIndex));
 
 bool IsBlank(const char* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
@@ -157,102 +63,6 @@ size_t BomSize(std::string_view text) {
   return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-std::string_view TypeName(dom::element value) {
-  switch (value.type()) {
-    case dom::element_type::ARRAY:
-      return "array";
-    case dom::element_type::OBJECT:
-      return "object";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE:
-      return "number";
-    case dom::element_type::STRING:
-      return "string";
-    case dom::element_type::BOOL:
-      return "boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
-  }
-  return "unknown";
-}
-
-// Where an object sits in its record. Error messages name fields by path
-// ("data[2].items[1].price"); the path is only spelled out on error.
-struct Where {
-  static constexpr int kNone = -1;
-  static constexpr int kDataObject = -2;  // "data" holding one order
-  int data = kNone;                       // or the index in the data array
-  int item = kNone;                       // the index in "items"
-};
-
-std::string PathOf(const Where& where, std::string_view field = {}) {
-  std::string path;
-  if (where.data == Where::kDataObject) {
-    path = "data";
-  } else if (where.data >= 0) {
-    path = "data[" + std::to_string(where.data) + "]";
-  }
-  if (where.item >= 0) {
-    if (!path.empty()) path += '.';
-    path += "items[" + std::to_string(where.item) + "]";
-  }
-  if (!field.empty()) {
-    if (!path.empty()) path += '.';
-    path += field;
-  }
-  return path;
-}
-
-Status Invalid(const Where& where, std::string_view field, std::string why) {
-  std::string path = PathOf(where, field);
-  return Status::InvalidArgument(path.empty() ? std::move(why)
-                                              : path + ": " + why);
-}
-
-Status WrongType(const Where& where, std::string_view field,
-                 std::string_view want, dom::element got) {
-  return Invalid(
-      where, field,
-      "want " + std::string(want) + ", got " + std::string(TypeName(got)));
-}
-
-Status GetString(dom::element value, const Where& where, std::string_view field,
-                 std::string_view* out) {
-  if (value.get_string().get(*out)) {
-    return WrongType(where, field, "a string", value);
-  }
-  return Status::OK();
-}
-
-Status GetString(dom::element value, const Where& where, std::string_view field,
-                 std::string* out) {
-  std::string_view text;
-  Status status = GetString(value, where, field, &text);
-  if (status.ok()) out->assign(text);
-  return status;
-}
-
-Status GetNumber(dom::element value, const Where& where, std::string_view field,
-                 double* out) {
-  // get_double also converts integers; the DOM never holds a non-finite
-  // number (1e400 fails the parse), and ValidateOrder checks anyway.
-  if (!value.is_number() || value.get_double().get(*out)) {
-    return WrongType(where, field, "a number", value);
-  }
-  return Status::OK();
-}
-
-Status GetTime(dom::element value, const Where& where, std::string_view field,
-               Timestamp* out) {
-  std::string_view text;
-  Status status = GetString(value, where, field, &text);
-  if (!status.ok()) return status;
-  Result<Timestamp> time = ParseTimestamp(text);
-  if (!time.ok()) return time.status().WithContext(PathOf(where, field));
-  *out = *time;
-  return Status::OK();
-}
 
 }  // namespace
 

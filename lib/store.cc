@@ -39,6 +39,7 @@ using internal::FamilyChanges;
 using internal::FamilyOfSlot;
 using internal::FinalRecord;
 using internal::FinalRecords;
+using internal::CommitToRocksDb;
 using internal::FromRocks;
 using internal::kFamilySlots;
 using internal::KeyChange;
@@ -55,28 +56,8 @@ namespace {
 
 constexpr char kOrdersFamily[] = "orders";
 
-// Every batch orderstore writes enters RocksDB through CommitToRocksDb, so
-// that ThreadSanitizer reports can name RocksDB's write path. TSan records
-// only instrumented frames, and shows an instrumented function only at the
-// call it is making: a race inside Debian's (uninstrumented) RocksDB, such
-// as a write group's leader copying the other writers' batches, would
-// otherwise show only as its caller's line. RocksDbWrite stays out of line
-// so that its caller, CommitToRocksDb, is the frame in those reports that
-// scripts/tsan.supp matches.
-[[gnu::noinline]] rocksdb::Status RocksDbWrite(
-    rocksdb::DB* db, const rocksdb::WriteOptions& options,
-    rocksdb::WriteBatch* batch) {
-  return db->Write(options, batch);
-}
-[[gnu::noinline]] rocksdb::Status CommitToRocksDb(
-    rocksdb::DB* db, const rocksdb::WriteOptions& options,
-    rocksdb::WriteBatch* batch) {
-  return RocksDbWrite(db, options, batch);
-}
-
 using internal::RocksOptions;
 using internal::RocksRead;
-
 
 class StoreIterator final : public Iterator {
  public:
@@ -116,22 +97,6 @@ class StoreIterator final : public Iterator {
 
 }  // namespace
 
-namespace internal {
-
-// Translates a RocksDB status at the boundary; `context` says what was being
-// done ("store /x", "order 6028...").
-Status FromRocks(const rocksdb::Status& s, const std::string& context) {
-  if (s.ok()) return Status::OK();
-  std::string message = context + ": " + s.ToString();
-  if (s.IsNotFound()) return Status::NotFound(std::move(message));
-  if (s.IsCorruption()) return Status::Corruption(std::move(message));
-  if (s.IsInvalidArgument() || s.IsNotSupported()) {
-    return Status::InvalidArgument(std::move(message));
-  }
-  return Status::IOError(std::move(message));
-}
-
-}  // namespace internal
 
 namespace {
 

@@ -20,6 +20,7 @@
 #include "lib/index.h"
 #include "lib/key_filter.h"
 #include "lib/record.h"
+#include "lib/rocks_boundary.h"
 #include "lib/store_hooks.h"
 #include "orderstore/store.h"
 
@@ -34,10 +35,6 @@ inline rocksdb::Slice KeyOf(const OrderHash& hash) {
 inline std::string_view AsView(const rocksdb::Slice& s) {
   return std::string_view(s.data(), s.size());
 }
-
-// Translates a RocksDB status at the boundary; `context` says what was being
-// done ("store /x", "order 6028...").
-Status FromRocks(const rocksdb::Status& s, const std::string& context);
 
 // Verifies a stored value and that it holds the order its key names, so a
 // record can never be handed out under another order's hash (verify.cc).

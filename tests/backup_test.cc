@@ -64,13 +64,6 @@ void ExpectVerifies(const std::string& path) {
   EXPECT_NE(verify.out.find(" 0 problems"), std::string::npos) << verify.out;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class BackupTest : public testing::TempDirTest {};
 
 // A daemon's road: Backup of the store it holds, with orders in table files
@@ -212,13 +205,13 @@ TEST_F(BackupToolTest, BackupWhileAnotherProcessWritesKeepsEveryAcknowledgedOrde
   ASSERT_GT(child, 0);
   auto acknowledged = [&] {
     // Complete lines only: the writer appends whole lines, fsync'd.
-    std::string text = Slurp(log);
+    std::string text = testing::FileContents(log);
     text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
     return testing::Lines(text).size();
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (acknowledged() < 50) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << Slurp(Path("writer.out"));
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << testing::FileContents(Path("writer.out"));
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   std::vector<size_t> before;  // acknowledged before each backup started
@@ -231,8 +224,7 @@ TEST_F(BackupToolTest, BackupWhileAnotherProcessWritesKeepsEveryAcknowledgedOrde
         << backup.out;
   }
   const size_t at_end = acknowledged();
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  testing::StopChild(child, SIGKILL);
   EXPECT_GT(at_end, before.back()) << "the writer was not writing meanwhile";
 
   ToolRun list = RunTool({"backup", "--list", backups});
@@ -328,7 +320,7 @@ TEST_F(BackupToolTest, RestoreRefusesANonEmptyTarget) {
   ToolRun restore = RunTool({"restore", backups, target});
   EXPECT_EQ(restore.exit_code, 3) << restore.err;
   EXPECT_NE(restore.err.find("is not empty"), std::string::npos) << restore.err;
-  EXPECT_EQ(Slurp(Path("target/keep.txt")), "mine");
+  EXPECT_EQ(testing::FileContents(Path("target/keep.txt")), "mine");
   EXPECT_EQ(std::distance(fs::directory_iterator(target), fs::directory_iterator()), 1);
 
   // An empty directory is fine.

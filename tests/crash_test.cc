@@ -63,18 +63,11 @@ off_t FileSize(const std::string& path) {
   return stat(path.c_str(), &st) == 0 ? st.st_size : 0;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The indexes on the complete lines "INDEX HASH" of the writer's log. A
 // line the kill tore has no newline and is ignored: its order was
 // acknowledged, but the log cannot prove it.
 std::vector<uint64_t> ReadLog(const std::string& path, uint64_t seed) {
-  std::string text = Slurp(path);
+  std::string text = testing::FileContents(path);
   std::vector<uint64_t> indexes;
   size_t start = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos;
@@ -126,7 +119,7 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
       const auto deadline = Clock::now() + std::chrono::seconds(30);
       // (The log only grows by whole fsync'd writes of complete lines.)
       while (FileSize(log) == log_size_before) {
-        ASSERT_LT(Clock::now(), deadline) << Slurp(output);
+        ASSERT_LT(Clock::now(), deadline) << testing::FileContents(output);
         std::this_thread::sleep_for(milliseconds(1));
       }
       std::this_thread::sleep_for(std::chrono::microseconds(random() % 30000));
@@ -134,7 +127,7 @@ TEST_F(CrashTest, WritersKilledAtRandomLoseNothingAcknowledged) {
     int status = 0;
     ASSERT_TRUE(KillAndReap(child, &status))
         << "the writer exited by itself (status " << status
-        << "): " << Slurp(output);
+        << "): " << testing::FileContents(output);
     ++kills;
 
     std::vector<uint64_t> logged = ReadLog(log, seed);
@@ -267,7 +260,7 @@ TEST_F(CrashTest, KilledImportIsAllOrNothing) {
     pid_t child = run_import(Path("reference"));
     waitpid(child, &status, 0);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << Slurp(Path("import.out"));
+        << testing::FileContents(Path("import.out"));
   }
   const auto full = Clock::now() - started;
 

@@ -61,38 +61,12 @@ std::map<std::string, std::string> DocQueries() {
   return queries;
 }
 
-// A process of the real tool, running beside the test.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& err_path,
-            const std::vector<std::string>& env = {}) {
-  pid_t child = fork();
-  if (child == 0) {
-    int out = open("/dev/null", O_WRONLY);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const std::string& entry : env) putenv(strdup(entry.c_str()));
-    std::vector<char*> argv = {const_cast<char*>(ORDERSTORE_TOOL)};
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(ORDERSTORE_TOOL, argv.data());
-    _exit(127);
-  }
-  return child;
-}
-
-int Stop(pid_t pid, int signal) {
-  if (pid <= 0) return -1;  // never kill(-1, ...): every process we may signal
-  kill(pid, signal);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// A process of the real tool, running beside the test; its output goes to
+// the file `log`.
+pid_t SpawnTool(std::vector<std::string> args, const std::string& log,
+                const std::vector<std::string>& env = {}) {
+  args.insert(args.begin(), ORDERSTORE_TOOL);
+  return Spawn(args, log, env);
 }
 
 // A JSON value ClickHouse wrote as a number, or as a quoted one (its 64-bit
@@ -351,12 +325,12 @@ TEST_F(ShipTest, FailuresAreOneLineAndLeaveTheCursor) {
   // --follow says it retries, and keeps its cursor: once the server is
   // reachable it ships everything.
   const std::string err = Path("follow.err");
-  pid_t follower = Spawn({"--db", Path("db"), "ship", "--to", down, "--follow"}, err);
+  pid_t follower = SpawnTool({"--db", Path("db"), "ship", "--to", down, "--follow"}, err);
   std::this_thread::sleep_for(1200ms);
-  EXPECT_EQ(Stop(follower, SIGTERM), 4) << Slurp(err);
-  EXPECT_NE(Slurp(err).find("connect: Connection refused; retrying in 0.5 s"),
-            std::string::npos) << Slurp(err);
-  EXPECT_NE(Slurp(err).find("retrying in 1.0 s"), std::string::npos) << Slurp(err);
+  EXPECT_EQ(StopChild(follower, SIGTERM), 4) << FileContents(err);
+  EXPECT_NE(FileContents(err).find("connect: Connection refused; retrying in 0.5 s"),
+            std::string::npos) << FileContents(err);
+  EXPECT_NE(FileContents(err).find("retrying in 1.0 s"), std::string::npos) << FileContents(err);
   run = RunTool({"--db", Path("db"), "ship", "--to", server->url(), "--table", "s1.orders"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   count = server->Query("SELECT count() FROM s1.orders");
@@ -364,7 +338,7 @@ TEST_F(ShipTest, FailuresAreOneLineAndLeaveTheCursor) {
 
   // A follower started while no process writes the store still sees a
   // writer that starts later (each import is one).
-  follower = Spawn({"--db", Path("db"), "ship", "--to", server->url(), "--table",
+  follower = SpawnTool({"--db", Path("db"), "ship", "--to", server->url(), "--table",
                     "s1.orders", "--follow"},
                    err);
   std::this_thread::sleep_for(500ms);
@@ -375,8 +349,8 @@ TEST_F(ShipTest, FailuresAreOneLineAndLeaveTheCursor) {
     count = server->Query("SELECT count() FROM s1.orders");
     ASSERT_OK(count);
   }
-  EXPECT_EQ(*count, "70\n") << Slurp(err);
-  EXPECT_EQ(Stop(follower, SIGTERM), 0) << Slurp(err);
+  EXPECT_EQ(*count, "70\n") << FileContents(err);
+  EXPECT_EQ(StopChild(follower, SIGTERM), 0) << FileContents(err);
 }
 
 
@@ -433,7 +407,7 @@ struct Shard {
   uint64_t round = 0;
 
   void StartShipper(const ClickHouseServer& server) {
-    shipper = Spawn({"--db", db, "ship", "--to", server.url(), "--table", table,
+    shipper = SpawnTool({"--db", db, "ship", "--to", server.url(), "--table", table,
                      "--follow", "--batch", "150"},
                     err);
   }
@@ -520,7 +494,7 @@ TEST_F(ShipTest, FleetOfTwoStoresEqualsTheirDumpsAndReconcile) {
     if (high > burst_start + 150) break;
     std::this_thread::sleep_for(2ms);
   }
-  EXPECT_EQ(Stop(a.shipper, SIGKILL), 128 + SIGKILL);
+  EXPECT_EQ(StopChild(a.shipper, SIGKILL), 128 + SIGKILL);
   EXPECT_GT(high, burst_start) << "the shipper had not started on the burst";
   EXPECT_LT(high, burst_end) << "the shipper had finished the burst before the kill";
   a.StartShipper(*server);
@@ -540,8 +514,8 @@ TEST_F(ShipTest, FleetOfTwoStoresEqualsTheirDumpsAndReconcile) {
       Result<uint64_t> h = ShippedCursor(options);
       shipped = h.ok() ? *h : 0;
     }
-    EXPECT_EQ(shipped, latest) << Slurp(s.err);
-    EXPECT_EQ(Stop(s.shipper, SIGTERM), 0) << Slurp(s.err);
+    EXPECT_EQ(shipped, latest) << FileContents(s.err);
+    EXPECT_EQ(StopChild(s.shipper, SIGTERM), 0) << FileContents(s.err);
     s.store.reset();
   }
 

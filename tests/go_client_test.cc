@@ -26,13 +26,6 @@ namespace {
 
 using testing::ExampleOrder;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Orders at the corners of the format: every kind of string escape, numbers
 // at the edges of Go's plain and exponent forms, times at the ends of the
 // range and with every kind of offset and fraction, every status.
@@ -134,7 +127,7 @@ class GoClientTest : public testing::StoreTest {
     EXPECT_EQ(status, 0) << "building tests/go_client with `go` failed (the "
                             "Go toolchain comes from scripts/install-deps.sh,"
                             " Debian's golang-go):\n"
-                         << Slurp(Path("go_build.log"));
+                         << testing::FileContents(Path("go_build.log"));
     return binary;
   }
 
@@ -148,8 +141,8 @@ class GoClientTest : public testing::StoreTest {
     const std::string command = "'" + client + "' <'" + Path("in.jsonl") +
                                 "' >'" + Path("out.jsonl") + "' 2>'" +
                                 Path("go_client.log") + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0) << Slurp(Path("go_client.log"));
-    return testing::Lines(Slurp(Path("out.jsonl")));
+    EXPECT_EQ(std::system(command.c_str()), 0) << testing::FileContents(Path("go_client.log"));
+    return testing::Lines(testing::FileContents(Path("out.jsonl")));
   }
 };
 

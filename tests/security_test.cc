@@ -75,13 +75,6 @@ std::vector<std::string> WrongModes(const fs::path& dir, mode_t dir_mode,
   return wrong;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void WriteFile(const std::string& path, const std::string& text, mode_t mode) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   ASSERT_EQ(::chmod(path.c_str(), mode), 0);
@@ -217,7 +210,7 @@ TEST_F(StoreModesTest, AStoreOthersCanReadWarnsOnceAndVerifyReportsIt) {
   ASSERT_OK(Store::Open(options, Path("db")));
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0].rfind(expected_start, 0), 0u) << warnings[0];
-  EXPECT_NE(Slurp(Path("db/LOG")).find(warnings[0]), std::string::npos);
+  EXPECT_NE(testing::FileContents(Path("db/LOG")).find(warnings[0]), std::string::npos);
 
   // Closed again, all is quiet.
   ASSERT_EQ(std::system(("chmod -R go-rwx " + Path("db")).c_str()), 0);
@@ -254,7 +247,7 @@ class EndpointTest : public testing::TempDirTest {
   // Waits (up to 10 s) until the server's stderr holds `text`.
   bool StderrShows(const std::string& text) {
     for (int i = 0; i < 1000; ++i) {
-      if (Slurp(Path("stderr")).find(text) != std::string::npos) return true;
+      if (testing::FileContents(Path("stderr")).find(text) != std::string::npos) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
@@ -371,7 +364,7 @@ TEST_F(EndpointTest, EveryRequestNeedsATokenFromTheFile) {
 
   // The access log names tokens by fingerprint, never the tokens.
   server_->Stop(SIGTERM);
-  const std::string log = Slurp(Path("stderr"));
+  const std::string log = testing::FileContents(Path("stderr"));
   EXPECT_EQ(log.find("token-"), std::string::npos) << log;
   std::vector<std::string> lines = testing::Lines(log);
   ASSERT_EQ(lines.size(), 10u) << log;
@@ -384,7 +377,7 @@ TEST_F(EndpointTest, EveryRequestNeedsATokenFromTheFile) {
   ASSERT_EQ(std::system(("printf %s " + std::string(kTokenA) + " | sha256sum > " +
                          Path("sum")).c_str()),
             0);
-  EXPECT_EQ(Slurp(Path("sum")).substr(0, 8), a);
+  EXPECT_EQ(testing::FileContents(Path("sum")).substr(0, 8), a);
 }
 
 TEST_F(EndpointTest, SighupRotatesTokensWithoutDroppingConnections) {
@@ -433,7 +426,7 @@ class HttpsTest : public EndpointTest {
         "-nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
         "-keyout " + Path("key.pem") + " -out " + Path("cert.pem") + " 2>" +
         Path("openssl.err");
-    ASSERT_EQ(std::system(make.c_str()), 0) << Slurp(Path("openssl.err"));
+    ASSERT_EQ(std::system(make.c_str()), 0) << testing::FileContents(Path("openssl.err"));
     ASSERT_EQ(::chmod(Path("key.pem").c_str(), 0600), 0);
     WriteFile(Path("tokens"), std::string(kTokenA) + "\n", 0600);
     Start({"--tls-cert", Path("cert.pem"), "--tls-key", Path("key.pem"),
@@ -450,7 +443,7 @@ class HttpsTest : public EndpointTest {
   }
 
   std::string Header(const std::string& name) {
-    for (std::string line : testing::Lines(Slurp(Path("headers")))) {
+    for (std::string line : testing::Lines(testing::FileContents(Path("headers")))) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.rfind(name + ": ", 0) == 0) return line.substr(name.size() + 2);
     }
@@ -460,18 +453,18 @@ class HttpsTest : public EndpointTest {
 
 TEST_F(HttpsTest, CurlGetsTheDocumentedResponse) {
   ASSERT_EQ(Curl("-H 'Authorization: Bearer " + std::string(kTokenA) + "'"), 0)
-      << Slurp(Path("curl.err"));
-  EXPECT_EQ(Slurp(Path("headers")).rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
-  EXPECT_EQ(Slurp(Path("body")), ExampleBody(Header("X-Request-Id")));
+      << testing::FileContents(Path("curl.err"));
+  EXPECT_EQ(testing::FileContents(Path("headers")).rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(testing::FileContents(Path("body")), ExampleBody(Header("X-Request-Id")));
   // TLS 1.2 is still spoken.
   ASSERT_EQ(Curl("--tlsv1.2 --tls-max 1.2 -H 'Authorization: Bearer " +
                  std::string(kTokenA) + "'"),
             0)
-      << Slurp(Path("curl.err"));
-  EXPECT_EQ(Slurp(Path("body")), ExampleBody(Header("X-Request-Id")));
+      << testing::FileContents(Path("curl.err"));
+  EXPECT_EQ(testing::FileContents(Path("body")), ExampleBody(Header("X-Request-Id")));
   // Without the token: the same 401 as over plain HTTP.
-  ASSERT_EQ(Curl(""), 0) << Slurp(Path("curl.err"));
-  EXPECT_EQ(Slurp(Path("headers")).rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u);
+  ASSERT_EQ(Curl(""), 0) << testing::FileContents(Path("curl.err"));
+  EXPECT_EQ(testing::FileContents(Path("headers")).rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u);
   EXPECT_EQ(Header("WWW-Authenticate"), "Bearer");
 }
 
@@ -488,8 +481,8 @@ TEST_F(HttpsTest, PlainHttpToTheTlsPortFailsCleanly) {
   EXPECT_TRUE(junk.ClosedWithin(5000));
   // The server is unharmed.
   ASSERT_EQ(Curl("-H 'Authorization: Bearer " + std::string(kTokenA) + "'"), 0)
-      << Slurp(Path("curl.err"));
-  EXPECT_EQ(Slurp(Path("body")), ExampleBody(Header("X-Request-Id")));
+      << testing::FileContents(Path("curl.err"));
+  EXPECT_EQ(testing::FileContents(Path("body")), ExampleBody(Header("X-Request-Id")));
 }
 
 }  // namespace

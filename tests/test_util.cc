@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -45,11 +46,20 @@ void StoreTest::TearDown() {
 
 namespace {
 
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// In a forked child: makes `in`, `out` and `err` its standard streams, adds
+// `env` to its environment and runs argv[0]; exits 127 if that fails.
+[[noreturn]] void ExecChild(const std::vector<std::string>& argv, int in,
+                            int out, int err,
+                            const std::vector<std::string>& env) {
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  for (const std::string& entry : env) putenv(strdup(entry.c_str()));
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
 }
 
 }  // namespace
@@ -66,26 +76,19 @@ ToolRun RunTool(const std::vector<std::string>& args,
   std::ofstream(in_path, std::ios::binary) << stdin_text;
 
   ToolRun run;
+  std::vector<std::string> argv = {ORDERSTORE_TOOL};
+  argv.insert(argv.end(), args.begin(), args.end());
   pid_t child = fork();
   if (child == 0) {
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const std::string& entry : env) putenv(strdup(entry.c_str()));
-    std::vector<char*> argv = {const_cast<char*>(ORDERSTORE_TOOL)};
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(ORDERSTORE_TOOL, argv.data());
-    _exit(127);
+    ExecChild(argv, open(in_path.c_str(), O_RDONLY),
+              open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+              open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), env);
   }
   int status = 0;
   waitpid(child, &status, 0);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = Slurp(out_path);
-  run.err = Slurp(err_path);
+  run.out = FileContents(out_path);
+  run.err = FileContents(err_path);
   std::filesystem::remove_all(scratch);
   return run;
 }
@@ -123,22 +126,29 @@ Order ExampleOrder() {
   return order;
 }
 
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& output) {
+std::string FileContents(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& output,
+            const std::vector<std::string>& env) {
   pid_t child = fork();
   if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
     int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    ExecChild(argv, open("/dev/null", O_RDONLY), out, out, env);
   }
   return child;
+}
+
+int StopChild(pid_t pid, int signal) {
+  if (pid <= 0) return -1;  // never kill(-1, ...): every process we may signal
+  kill(pid, signal);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::vector<std::string> Lines(const std::string& text) {

@@ -77,10 +77,19 @@ ToolRun RunTool(const std::vector<std::string>& args,
                 const std::string& stdin_text = "",
                 const std::vector<std::string>& env = {});
 
-// Starts the program `argv[0]` with `argv`, stdin from /dev/null and stdout
-// and stderr appended to the file `output`. Returns the child's pid (the
-// caller reaps it).
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& output);
+// Starts the program `argv[0]` with `argv`, stdin from /dev/null, stdout
+// and stderr appended to the file `output`, in the environment `env` (as
+// for RunTool). Returns the child's pid (the caller reaps it, e.g. with
+// StopChild).
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& output,
+            const std::vector<std::string>& env = {});
+
+// Sends `signal` to the child `pid` and reaps it. Returns its exit code, or
+// 128 + the signal that ended it; -1 (signalling nobody) when pid <= 0.
+int StopChild(pid_t pid, int signal);
+
+// The whole file at `path` ("" when it cannot be read).
+std::string FileContents(const std::filesystem::path& path);
 
 // The lines of `text`, without their '\n'.
 std::vector<std::string> Lines(const std::string& text);

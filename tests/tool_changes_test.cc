@@ -31,13 +31,6 @@ std::string OrderJson(const Order& order) {
   return json;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class ToolChangesTest : public testing::TempDirTest {
  protected:
   ToolRun Run(std::vector<std::string> args) {
@@ -210,7 +203,7 @@ TEST_F(ToolChangesTest, FollowerProcessSeesAWriterProcessInOrder) {
   }
   ASSERT_GT(follower, 0);
   constexpr uint64_t kOrders = 60;
-  auto lines_seen = [&] { return Lines(Slurp(out)).size(); };
+  auto lines_seen = [&] { return Lines(testing::FileContents(out)).size(); };
   // Writes in small batches, some before the follower is up, some after.
   double worst_ms = 0;
   for (uint64_t i = 1; i < kOrders; i += 3) {
@@ -241,9 +234,9 @@ TEST_F(ToolChangesTest, FollowerProcessSeesAWriterProcessInOrder) {
   int status = 0;
   waitpid(follower, &status, 0);
   ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 0) << Slurp(err);
-  std::vector<std::string> lines = Lines(Slurp(out));
-  ASSERT_EQ(lines.size(), kOrders) << Slurp(err);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << testing::FileContents(err);
+  std::vector<std::string> lines = Lines(testing::FileContents(out));
+  ASSERT_EQ(lines.size(), kOrders) << testing::FileContents(err);
   // Numbered 1, 2, 3... in order; within a batch, the changes go in hash
   // order, so each batch's orders are checked as a set.
   std::set<std::string> printed, written;
@@ -258,7 +251,7 @@ TEST_F(ToolChangesTest, FollowerProcessSeesAWriterProcessInOrder) {
       EXPECT_EQ(printed, written) << "up to change " << i + 1;
     }
   }
-  EXPECT_EQ(Slurp(err), "next after: " + std::to_string(kOrders) + "\n");
+  EXPECT_EQ(testing::FileContents(err), "next after: " + std::to_string(kOrders) + "\n");
   std::printf("tool_changes_test: a follower process printed each write "
               "within %.0f ms (worst of %llu)\n",
               worst_ms, static_cast<unsigned long long>(kOrders / 12));
@@ -278,7 +271,7 @@ TEST_F(ToolChangesTest, ShipChangesExampleResumesAfterARestart) {
   };
   auto seqs = [&] {
     std::vector<uint64_t> out;
-    for (const std::string& line : Lines(Slurp(shipped))) {
+    for (const std::string& line : Lines(testing::FileContents(shipped))) {
       out.push_back(std::stoull(line.substr(7)));
     }
     return out;
@@ -290,27 +283,27 @@ TEST_F(ToolChangesTest, ShipChangesExampleResumesAfterARestart) {
     }
   };
   write(0, 5);
-  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  ASSERT_EQ(ship(), 0) << testing::FileContents(Path("ship.out"));
   EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
-  EXPECT_EQ(Slurp(cursor), "5\n");
+  EXPECT_EQ(testing::FileContents(cursor), "5\n");
   write(5, 3);
   {
     std::unique_ptr<Store> store = Open();
     ASSERT_OK(store->Delete({}, GenerateOrder(8, 0).hash));
   }
-  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  ASSERT_EQ(ship(), 0) << testing::FileContents(Path("ship.out"));
   EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
-  EXPECT_NE(Lines(Slurp(shipped)).back().find("\"op\":\"delete\""), std::string::npos);
+  EXPECT_NE(Lines(testing::FileContents(shipped)).back().find("\"op\":\"delete\""), std::string::npos);
   // A crash after shipping 8 and 9 but before saving the cursor.
   std::ofstream(cursor) << "7\n";
-  ASSERT_EQ(ship(), 0) << Slurp(Path("ship.out"));
+  ASSERT_EQ(ship(), 0) << testing::FileContents(Path("ship.out"));
   EXPECT_EQ(seqs(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 9}));
   // Away too long: the changes after its cursor are gone.
   write(8, 4);
   ASSERT_EQ(Run({"trim-changes", "--before", "12"}).exit_code, 0);
   EXPECT_EQ(ship(), 1);
-  EXPECT_NE(Slurp(Path("ship.out")).find("OutOfRange"), std::string::npos)
-      << Slurp(Path("ship.out"));
+  EXPECT_NE(testing::FileContents(Path("ship.out")).find("OutOfRange"), std::string::npos)
+      << testing::FileContents(Path("ship.out"));
 }
 
 }  // namespace

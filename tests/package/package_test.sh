@@ -3,7 +3,7 @@
 #   install       cmake --install the built tree into $WORK/prefix
 #   find_package  build examples/daemon with find_package(orderstore), run
 #                 it; the same for tests/package/addons (orderstore::http,
-#                 orderstore::testing)
+#                 orderstore::testing, orderstore::ship)
 #   pkg_config    build the daemon with pkg-config's flags, shared and
 #                 static, run it; the same for the add-ons
 #   symbols       liborderstore.so: SONAME, and only orderstore:: exported
@@ -41,8 +41,8 @@ check_addons() {
   local binary=$1 store=$2 out
   rm -rf "$store"
   out=$("$binary" "$store") || fail "$binary exited with $?"
-  [[ "$out" == $'200 detail response\n404' ]] ||
-    fail "$binary printed '$out', not '200 detail response' and '404'"
+  [[ "$out" == $'200 detail response\n404\nshard' ]] ||
+    fail "$binary printed '$out', not '200 detail response', '404' and 'shard'"
   echo "ok: $binary"
 }
 
@@ -56,8 +56,11 @@ case $step in
              "lib/liborderstore.so.${VERSION%%.*}" \
              lib/liborderstore_http.a lib/liborderstore_http.so \
              lib/liborderstore_testing.a lib/liborderstore_testing.so \
+             lib/liborderstore_ship.a lib/liborderstore_ship.so \
+             include/orderstore/ship.h \
              lib/pkgconfig/orderstore-http.pc \
              lib/pkgconfig/orderstore-testing.pc \
+             lib/pkgconfig/orderstore-ship.pc \
              lib/cmake/orderstore/orderstoreConfig.cmake \
              lib/cmake/orderstore/orderstoreConfigVersion.cmake \
              lib/pkgconfig/orderstore.pc; do
@@ -66,10 +69,11 @@ case $step in
     [[ ! -e "$prefix/include/orderstore/version.h.in" ]] || fail "version.h.in installed"
     grep -q "ORDERSTORE_VERSION_STRING \"$VERSION\"" "$prefix/include/orderstore/version.h" ||
       fail "installed version.h does not say $VERSION"
-    # The HTTP handler and the generator are libraries of their own.
+    # The HTTP handler, the generator and the shipper are libraries of
+    # their own.
     ! nm -DC --defined-only "$prefix/lib/liborderstore.so" |
-      grep -Eq 'orderstore::(HandleHttpRequest|GenerateOrder)\(' ||
-      fail "liborderstore.so carries the HTTP handler or the generator"
+      grep -Eq 'orderstore::(HandleHttpRequest|GenerateOrder|ShipChanges)\(' ||
+      fail "liborderstore.so carries the HTTP handler, the generator or the shipper"
     echo "ok: installed into $prefix"
     ;;
 
@@ -135,12 +139,12 @@ case $step in
     check_daemon "$dir/billing_daemon_static" "$dir/store.db"
 
     "$CXX" -std=c++20 -O1 -c "$SOURCE_DIR/tests/package/addons/addons.cc" \
-      -o "$dir/addons.o" $("$PKG_CONFIG" --cflags orderstore-http orderstore-testing)
+      -o "$dir/addons.o" $("$PKG_CONFIG" --cflags orderstore-http orderstore-testing orderstore-ship)
     "$CXX" "$dir/addons.o" -o "$dir/addons" -Wl,-rpath,"$prefix/lib" \
-      $("$PKG_CONFIG" --libs orderstore-http orderstore-testing)
+      $("$PKG_CONFIG" --libs orderstore-http orderstore-testing orderstore-ship)
     check_addons "$dir/addons" "$dir/addons.db"
-    libs="$("$PKG_CONFIG" --static --libs orderstore-http orderstore-testing) "
-    for lib in orderstore_http orderstore_testing orderstore rocksdb; do
+    libs="$("$PKG_CONFIG" --static --libs orderstore-http orderstore-testing orderstore-ship) "
+    for lib in orderstore_http orderstore_testing orderstore_ship orderstore rocksdb; do
       libs=${libs//-l$lib /-l:lib$lib.a }
     done
     "$CXX" "$dir/addons.o" -o "$dir/addons_static" $libs

@@ -1,9 +1,11 @@
 // Writes generated order 0 of seed 1 into the store argv[1] and asks the
 // HTTP handler for it and for an order that is not there; prints each
-// status and whether the 200 body is the order's detail response.
+// status and whether the 200 body is the order's detail response, then
+// whether the shipper names the store's shard.
 #include <orderstore/generate.h>
 #include <orderstore/http.h>
 #include <orderstore/json_export.h>
+#include <orderstore/ship.h>
 #include <orderstore/store.h>
 
 #include <cstdio>
@@ -42,5 +44,9 @@ int main(int argc, char** argv) {
   std::printf("%d %s\n", found.status,
               found.body == expected ? "detail response" : found.body.c_str());
   std::printf("%d\n", missing.status);
+  Result<std::string> shard = StoreShardName(**store);
+  std::printf("%s\n", shard.ok() && shard->rfind("store:", 0) == 0
+                           ? "shard"
+                           : shard.status().ToString().c_str());
   return 0;
 }
