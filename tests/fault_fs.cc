@@ -67,14 +67,26 @@ std::string NameOf(const std::string& path) {
   return fs::path(path).filename().string();
 }
 
-class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
+// A RocksDB owner wrapper (`Base`, over a `File`) that reports to its
+// FaultFs, knowing the path it was opened by.
+template <typename Base, typename File>
+class Watched : public Base {
+ public:
+  Watched(std::unique_ptr<File> file, FaultFs* owner, std::string path)
+      : Base(std::move(file)), fs_(owner), path_(std::move(path)) {}
+
+ protected:
+  FaultFs* const fs_;
+  const std::string path_;
+};
+
+class FaultWritableFile
+    : public Watched<rocksdb::FSWritableFileOwnerWrapper, rocksdb::FSWritableFile> {
  public:
   FaultWritableFile(std::unique_ptr<rocksdb::FSWritableFile> file,
                     FaultFs* owner, FaultFs::NodePtr node, std::string path)
-      : FSWritableFileOwnerWrapper(std::move(file)),
-        fs_(owner),
-        node_(std::move(node)),
-        path_(std::move(path)) {}
+      : Watched(std::move(file), owner, std::move(path)),
+        node_(std::move(node)) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options,
                   IODebugContext* dbg) override {
@@ -134,18 +146,14 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
  private:
-  FaultFs* fs_;
-  FaultFs::NodePtr node_;
-  std::string path_;
+  const FaultFs::NodePtr node_;
 };
 
-class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
+class FaultRandomAccessFile
+    : public Watched<rocksdb::FSRandomAccessFileOwnerWrapper,
+                     rocksdb::FSRandomAccessFile> {
  public:
-  FaultRandomAccessFile(std::unique_ptr<rocksdb::FSRandomAccessFile> file,
-                        FaultFs* owner, std::string path)
-      : FSRandomAccessFileOwnerWrapper(std::move(file)),
-        fs_(owner),
-        path_(std::move(path)) {}
+  using Watched::Watched;
 
   IOStatus Read(uint64_t offset, size_t n, const IOOptions& options,
                 Slice* result, char* scratch,
@@ -170,19 +178,13 @@ class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
     return FSRandomAccessFile::ReadAsync(req, options, std::move(cb), cb_arg,
                                          io_handle, del_fn, dbg);
   }
-
- private:
-  FaultFs* fs_;
-  std::string path_;
 };
 
-class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
+class FaultSequentialFile
+    : public Watched<rocksdb::FSSequentialFileOwnerWrapper,
+                     rocksdb::FSSequentialFile> {
  public:
-  FaultSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file,
-                      FaultFs* owner, std::string path)
-      : FSSequentialFileOwnerWrapper(std::move(file)),
-        fs_(owner),
-        path_(std::move(path)) {}
+  using Watched::Watched;
 
   IOStatus Read(size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) override {
@@ -197,19 +199,12 @@ class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
                                              scratch, dbg)
                   : s;
   }
-
- private:
-  FaultFs* fs_;
-  std::string path_;
 };
 
-class FaultDirectory : public rocksdb::FSDirectoryWrapper {
+class FaultDirectory
+    : public Watched<rocksdb::FSDirectoryWrapper, rocksdb::FSDirectory> {
  public:
-  FaultDirectory(std::unique_ptr<rocksdb::FSDirectory> dir, FaultFs* owner,
-                 std::string path)
-      : FSDirectoryWrapper(std::move(dir)),
-        fs_(owner),
-        path_(std::move(path)) {}
+  using Watched::Watched;
 
   // No real fsync: see FaultWritableFile::Sync.
   IOStatus Fsync(const IOOptions& /*options*/, IODebugContext* /*dbg*/) override {
@@ -222,10 +217,6 @@ class FaultDirectory : public rocksdb::FSDirectoryWrapper {
       const rocksdb::DirFsyncOptions& /*dir_options*/) override {
     return Fsync(options, dbg);
   }
-
- private:
-  FaultFs* fs_;
-  std::string path_;
 };
 
 }  // namespace
@@ -254,9 +245,9 @@ void FaultFs::Heal() {
   fail_read_ = nullptr;
 }
 
-void FaultFs::SpareReads(std::function<bool(const std::string&)> spare) {
+void FaultFs::Spare(std::function<bool(FaultOp, const std::string&)> spare) {
   std::lock_guard<std::mutex> lock(mu_);
-  spare_read_ = std::move(spare);
+  spare_ = std::move(spare);
 }
 
 void FaultFs::FailReads(
@@ -273,7 +264,6 @@ IOStatus FaultFs::EnterRead(const std::string& path, uint64_t offset) {
       last_injected_ = "read of " + path;
       return IOStatus::IOError("injected EIO");
     }
-    if (spare_read_ && spare_read_(path)) return IOStatus::OK();
   }
   return Enter(FaultOp::kRead, path);
 }
@@ -296,6 +286,7 @@ uint64_t FaultFs::Injected(FaultOp op) const {
 IOStatus FaultFs::Enter(FaultOp op, const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
   if (off_) return IOStatus::OK();  // nothing fails in a dead machine
+  if (spare_ && spare_(op, path)) return IOStatus::OK();
   const size_t i = static_cast<size_t>(op);
   const uint64_t nth = ++calls_[i] - armed_at_[i];
   const Arm& arm = arms_[i];
@@ -484,21 +475,6 @@ IOStatus FaultFs::NewDirectory(const std::string& d, const IOOptions& options,
                                IODebugContext* dbg) {
   IOStatus s = target()->NewDirectory(d, options, result, dbg);
   if (s.ok()) result->reset(new FaultDirectory(std::move(*result), this, d));
-  return s;
-}
-
-// RocksDB's info log, written by its logger rather than through files: its
-// name is tracked (it is a created file), its contents are not.
-IOStatus FaultFs::NewLogger(const std::string& f, const IOOptions& options,
-                            std::shared_ptr<rocksdb::Logger>* result,
-                            IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kCreate, f);
-  if (!s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  const std::string path = Norm(f);
-  KeepIfDurable(path, LiveNode(path));
-  s = target()->NewLogger(f, options, result, dbg);
-  if (s.ok()) DirOf(ParentOf(path)).live[NameOf(path)] = std::make_shared<Node>();
   return s;
 }
 

@@ -34,8 +34,8 @@
 // before the store can close). Failing calls is what FailNth is for.
 //
 // What it does not model: torn or reordered writes inside the synced
-// prefix, corruption of synced data, and the info log's contents (LOG is
-// written by RocksDB's logger, not through file writes).
+// prefix, and corruption of synced data. (The store's info log is written
+// through it as any file: lib/info_log.h.)
 //
 // Thread safety: every method may be called from any thread.
 #ifndef ORDERSTORE_TESTS_FAULT_FS_H_
@@ -84,9 +84,9 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   void FailNth(FaultOp op, uint64_t n, int error, bool sticky = false);
   // Stops failing calls.
   void Heal();
-  // Reads of files for which `spare(path)` is true are neither counted nor
-  // failed by FailNth (FailReads still applies).
-  void SpareReads(std::function<bool(const std::string&)> spare);
+  // Calls of kind `op` on `path` for which `spare(op, path)` is true are
+  // neither counted nor failed by FailNth (FailReads still applies).
+  void Spare(std::function<bool(FaultOp, const std::string&)> spare);
   // Fails with EIO every read (at `offset`; a sequential read's is
   // UINT64_MAX) for which `fail(path, offset)` is true, until Heal.
   void FailReads(std::function<bool(const std::string&, uint64_t)> fail);
@@ -146,10 +146,6 @@ class FaultFs : public rocksdb::FileSystemWrapper {
       const std::string& d, const rocksdb::IOOptions& options,
       std::unique_ptr<rocksdb::FSDirectory>* result,
       rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus NewLogger(const std::string& f,
-                              const rocksdb::IOOptions& options,
-                              std::shared_ptr<rocksdb::Logger>* result,
-                              rocksdb::IODebugContext* dbg) override;
 
   rocksdb::IOStatus DeleteFile(const std::string& f,
                                const rocksdb::IOOptions& options,
@@ -219,7 +215,7 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::map<std::string, Dir> dirs_;  // by normalised path
   uint64_t trash_files_ = 0;
   std::string last_injected_;
-  std::function<bool(const std::string&)> spare_read_;
+  std::function<bool(FaultOp, const std::string&)> spare_;
   std::function<bool(const std::string&, uint64_t)> fail_read_;
 };
 
