@@ -503,31 +503,29 @@ IOStatus FaultFs::Truncate(const std::string& f, size_t size,
 
 IOStatus FaultFs::RenameFile(const std::string& from, const std::string& to,
                              const IOOptions& options, IODebugContext* dbg) {
-  IOStatus s = Enter(FaultOp::kRename, from);
-  if (!s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
-  const std::string src = Norm(from), dst = Norm(to);
-  NodePtr node = LiveNode(src);
-  KeepIfDurable(dst, LiveNode(dst));  // the file the rename replaces
-  s = target()->RenameFile(from, to, options, dbg);
-  if (!s.ok()) return s;
-  if (node == nullptr) node = std::make_shared<Node>();
-  DirOf(ParentOf(src)).live.erase(NameOf(src));
-  DirOf(ParentOf(dst)).live[NameOf(dst)] = node;
-  return s;
+  return NewName(from, to, /*link=*/false,
+                 [&] { return target()->RenameFile(from, to, options, dbg); });
 }
 
 IOStatus FaultFs::LinkFile(const std::string& from, const std::string& to,
                            const IOOptions& options, IODebugContext* dbg) {
+  return NewName(from, to, /*link=*/true,
+                 [&] { return target()->LinkFile(from, to, options, dbg); });
+}
+
+IOStatus FaultFs::NewName(const std::string& from, const std::string& to,
+                          bool link, const std::function<IOStatus()>& call) {
   IOStatus s = Enter(FaultOp::kRename, from);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   const std::string src = Norm(from), dst = Norm(to);
   NodePtr node = LiveNode(src);
-  s = target()->LinkFile(from, to, options, dbg);
+  KeepIfDurable(dst, LiveNode(dst));  // the file a rename replaces
+  s = call();
   if (!s.ok()) return s;
   if (node == nullptr) node = std::make_shared<Node>();
-  DirOf(ParentOf(dst)).live[NameOf(dst)] = node;  // one file, two names
+  if (!link) DirOf(ParentOf(src)).live.erase(NameOf(src));
+  DirOf(ParentOf(dst)).live[NameOf(dst)] = node;  // a link: one file, two names
   return s;
 }
 
@@ -541,11 +539,7 @@ IOStatus FaultFs::CreateDir(const std::string& d, const IOOptions& options,
   const std::string path = Norm(d);
   Dir& parent = DirOf(ParentOf(path));
   s = target()->CreateDir(d, options, dbg);
-  if (!s.ok()) return s;
-  auto node = std::make_shared<Node>();
-  node->is_dir = true;
-  parent.live[NameOf(path)] = node;
-  dirs_[path] = Dir();
+  if (s.ok()) AddDir(&parent, path);
   return s;
 }
 
@@ -559,12 +553,15 @@ IOStatus FaultFs::CreateDirIfMissing(const std::string& d,
   Dir& parent = DirOf(ParentOf(path));
   const bool existed = parent.live.count(NameOf(path)) != 0;
   s = target()->CreateDirIfMissing(d, options, dbg);
-  if (!s.ok() || existed) return s;
+  if (s.ok() && !existed) AddDir(&parent, path);
+  return s;
+}
+
+void FaultFs::AddDir(Dir* parent, const std::string& path) {
   auto node = std::make_shared<Node>();
   node->is_dir = true;
-  parent.live[NameOf(path)] = node;
+  parent->live[NameOf(path)] = node;
   dirs_[path] = Dir();
-  return s;
 }
 
 IOStatus FaultFs::DeleteDir(const std::string& d, const IOOptions& options,

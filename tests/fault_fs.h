@@ -199,6 +199,13 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   Dir& DirOf(const std::string& path);
   // The node `path` names now, or null.
   NodePtr LiveNode(const std::string& path);
+  // Records the directory `path` (normalised) just created in `parent`.
+  void AddDir(Dir* parent, const std::string& path);
+  // A rename of `from` to `to` or (with `link`) a hard link, made by
+  // `call`: counted, maybe failed, and recorded.
+  rocksdb::IOStatus NewName(const std::string& from, const std::string& to,
+                            bool link,
+                            const std::function<rocksdb::IOStatus()>& call);
   // Keeps the file `path` (about to be deleted or replaced) under the trash
   // directory if a power loss may bring it back.
   void KeepIfDurable(const std::string& path, const NodePtr& node);
