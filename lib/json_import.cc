@@ -26,10 +26,12 @@ namespace {
 namespace dom = simdjson::dom;
 namespace ondemand = simdjson::ondemand;
 using internal::AllKeys;
+using internal::BomSize;
 using internal::GetNumber;
 using internal::GetString;
 using internal::GetTime;
 using internal::Invalid;
+using internal::IsBlank;
 using internal::ItemKeyIndex;
 using internal::kItemKeys;
 using internal::kOrderKeys;
@@ -49,19 +51,6 @@ constexpr size_t kProgressStep = size_t{1} << 20;  // report every ~1 MiB
 // first, and kept between calls up to kKeptCapacity.
 constexpr size_t kInitialCapacity = size_t{64} << 10;
 constexpr size_t kKeptCapacity = size_t{16} << 20;
-
-bool IsBlank(const char* p, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (!internal::IsJsonSpace(p[i])) return false;
-  }
-  return true;
-}
-
-// A UTF-8 byte order mark, which some Windows tools write; JSON readers may
-// ignore it (RFC 8259 §8.1).
-size_t BomSize(std::string_view text) {
-  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-}
 
 
 }  // namespace

@@ -2,6 +2,7 @@
 #ifndef ORDERSTORE_LIB_TEXT_H_
 #define ORDERSTORE_LIB_TEXT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,20 @@ namespace orderstore::internal {
 // True for JSON's whitespace: space, tab, line feed, carriage return.
 inline bool IsJsonSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// True if the n bytes at p are all JSON whitespace (n == 0 included).
+inline bool IsBlank(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsJsonSpace(p[i])) return false;
+  }
+  return true;
+}
+
+// The size of the UTF-8 byte order mark that `text` starts with (3), or 0.
+// Some Windows tools write one; JSON readers may ignore it (RFC 8259 §8.1).
+inline size_t BomSize(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
 // True if `text` is valid UTF-8 (no overlong forms, no surrogates).
