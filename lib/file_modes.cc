@@ -10,6 +10,8 @@
 #include <mutex>
 #include <system_error>
 
+#include "lib/info_log.h"
+
 namespace orderstore::internal {
 namespace {
 
@@ -65,12 +67,16 @@ class ModeSettingFileSystem final : public rocksdb::FileSystemWrapper {
     rocksdb::IOStatus s = target()->ReuseWritableFile(f, old, options, r, dbg);
     return s.ok() ? SetMode(f, file_mode_) : s;
   }
+  // Our logger (lib/info_log.h) over a file made as any other, for the
+  // store's info log: RocksDB's own stops the process on a full disk.
   rocksdb::IOStatus NewLogger(const std::string& f,
-                              const rocksdb::IOOptions& options,
+                              const rocksdb::IOOptions& /*options*/,
                               std::shared_ptr<rocksdb::Logger>* r,
                               rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewLogger(f, options, r, dbg);
-    return s.ok() ? SetMode(f, file_mode_) : s;
+    std::unique_ptr<rocksdb::FSWritableFile> file;
+    rocksdb::IOStatus s = NewWritableFile(f, rocksdb::FileOptions(), &file, dbg);
+    if (s.ok()) *r = NewInfoLog(std::move(file));
+    return s;
   }
   rocksdb::IOStatus CreateDir(const std::string& d,
                               const rocksdb::IOOptions& options,

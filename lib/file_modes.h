@@ -33,7 +33,8 @@ uint32_t DirectoryMode(uint32_t file_mode);
 // else can open one in between, since the directory it is made in already
 // has the store's mode (it is the first thing RocksDB creates). It wraps
 // any FileSystem whose paths are real paths, so it composes with other
-// wrappers on either side. Thread-safe as `base` is.
+// wrappers on either side. Its info logs are ours (lib/info_log.h), written
+// through its own files. Thread-safe as `base` is.
 std::shared_ptr<rocksdb::FileSystem> NewModeSettingFileSystem(
     std::shared_ptr<rocksdb::FileSystem> base, uint32_t file_mode);
 

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <set>
 #include <thread>
 #include <utility>
 
+#include "lib/ingest_check.h"
 #include "lib/order_diff.h"
 #include "lib/write_plan.h"
 
@@ -28,6 +30,22 @@ namespace {
 // The directory inside the store where an import writes its table files
 // before ingesting them.
 constexpr char kImportDir[] = "import.tmp";
+
+// Removes `dir` and the files in it (an import writes no subdirectories),
+// through the store's file system.
+rocksdb::IOStatus RemoveDir(rocksdb::FileSystem* fs, const std::string& dir) {
+  const rocksdb::IOOptions io;
+  std::vector<std::string> children;
+  rocksdb::IOStatus s = fs->GetChildren(dir, io, &children, nullptr);
+  if (s.IsNotFound()) return rocksdb::IOStatus::OK();
+  if (!s.ok()) return s;
+  for (const std::string& child : children) {
+    if (child == "." || child == "..") continue;
+    s = fs->DeleteFile(dir + "/" + child, io, nullptr);
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
+  return fs->DeleteDir(dir, io, nullptr);
+}
 
 // The first 8 bytes of an order's key (its hash), in the keys' order.
 uint64_t PrefixOf(std::string_view key) {
@@ -63,9 +81,8 @@ Status WriteTableFile(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 namespace internal {
 
-void RemoveImportLeftovers(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove_all(std::filesystem::path(path) / kImportDir, ignored);
+void RemoveImportLeftovers(rocksdb::FileSystem* fs, const std::string& path) {
+  RemoveDir(fs, path + "/" + kImportDir).PermitUncheckedError();
 }
 
 ImportFiles::ImportFiles(StoreImpl& impl)
@@ -74,8 +91,7 @@ ImportFiles::ImportFiles(StoreImpl& impl)
 ImportFiles::~ImportFiles() {
   // The ingested files were moved out; whatever is left is not the store's.
   if (dir_made_) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    RemoveDir(impl_.db->GetFileSystem(), dir_.string()).PermitUncheckedError();
   }
 }
 
@@ -87,8 +103,9 @@ Result<std::unique_ptr<ImportFiles>> ImportFiles::Start(StoreImpl& impl) {
   // hard link moves them in); one left by a killed import is removed by
   // the next read-write Open or import.
   files->dir_ = std::filesystem::path(impl.path) / kImportDir;
-  std::error_code ec;
-  std::filesystem::remove_all(files->dir_, ec);
+  s = FromRocks(RemoveDir(impl.db->GetFileSystem(), files->dir_.string()),
+                files->dir_.string());
+  if (!s.ok()) return s;
   // Through the store's file system, which gives it the store's mode.
   s = FromRocks(
       impl.db->GetFileSystem()->CreateDir(files->dir_.string(), {}, nullptr),
@@ -236,10 +253,22 @@ Status ImportFiles::AddPart(const std::vector<BatchOp>& ops,
 Status ImportFiles::Commit() {
   if (failed_) return Status::IOError("store " + impl_.path + ": import failed");
   if (args_.empty()) return Status::OK();  // every order was already stored
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (const rocksdb::IngestExternalFileArg& arg : args_) {
+    families.push_back(arg.column_family);
+  }
+  const std::set<std::string> unbounded = UnboundedFiles(*impl_.db, families);
   // One step for all column families, the changes and the history
   // included: RocksDB records the files of every family in one manifest
   // write, synced, so after a crash the store has all of them or none.
-  Status s = FromRocks(impl_.db->IngestExternalFiles(args_), "store " + impl_.path);
+  rocksdb::Status ingested = impl_.db->IngestExternalFiles(args_);
+  // Then what a read error may have made RocksDB lose (lib/ingest_check.h),
+  // read back from the lost file itself: the parts' changes are no longer
+  // held by now (a part is freed once its files are written).
+  if (ingested.ok()) {
+    ingested = RewriteUnboundedIngestions(*impl_.db, families, unbounded);
+  }
+  Status s = FromRocks(ingested, "store " + impl_.path);
   if (s.ok()) impl_.feed->ImportCommitted(numbered_);
   args_.clear();
   return s;

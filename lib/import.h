@@ -20,6 +20,7 @@
 #define ORDERSTORE_LIB_IMPORT_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_reader.h>
 
 #include <cstdint>
@@ -42,8 +43,8 @@ namespace orderstore::internal {
 // process is writing there, and a read-only or secondary instance never
 // changes a store's directory. Nothing in it is part of the store (an
 // ingestion moves its files out), so a failure to remove it is harmless:
-// the next Import removes it again.
-void RemoveImportLeftovers(const std::string& path);
+// the next Import removes it again. Through `fs`, the store's file system.
+void RemoveImportLeftovers(rocksdb::FileSystem* fs, const std::string& path);
 
 // One import's files. Holds the store's import gate alone from Start until
 // it is destroyed: no other write comes between planning a part against

@@ -21,9 +21,11 @@
 #include "lib/index.h"
 #include "lib/live_store.h"
 #include "lib/order_diff.h"
+#include "lib/hooked_env.h"
 #include "lib/pinned_order.h"
 #include "lib/record.h"
 #include "lib/rocks_options.h"
+#include "lib/store_dirs.h"
 #include "lib/store_impl.h"
 #include "lib/write_batch_rep.h"
 #include "lib/write_plan.h"
@@ -189,14 +191,18 @@ const std::string& Store::path() const { return impl_->path; }
 Result<std::unique_ptr<Store>> Store::Open(const Options& options,
                                            const std::string& path) {
   const std::string context = "store " + path;
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec) &&
-      (!options.create_if_missing || options.read_only)) {
+  auto impl = std::make_unique<StoreImpl>();
+  rocksdb::Options rocks = RocksOptions(options);
+  impl->env = internal::NewHookedEnv(options.hooks.get(), options.file_mode);
+  if (impl->env != nullptr) rocks.env = impl->env.get();
+  const std::shared_ptr<rocksdb::FileSystem> fs = rocks.env->GetFileSystem();
+  const bool existed =
+      fs->FileExists(path + "/CURRENT", rocksdb::IOOptions(), nullptr).ok();
+  if (!existed && (!options.create_if_missing || options.read_only)) {
     return Status::NotFound(context + ": no store in this directory");
   }
   if (Status s = internal::PrepareStoreDirectory(options, path); !s.ok()) return s;
 
-  rocksdb::Options rocks = RocksOptions(options);
   // Every existing column family must be opened; a new store gets ours.
   std::vector<std::string> families;
   rocksdb::Status listed =
@@ -229,7 +235,6 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
     descriptors.emplace_back(name, internal::RocksFamilyOptions(rocks, name));
   }
 
-  auto impl = std::make_unique<StoreImpl>();
   impl->path = path;
   impl->read_only = options.read_only;
   impl->hooks = options.hooks;
@@ -253,7 +258,11 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options,
   }
   impl->db.reset(db);
   internal::WarnIfOpenToOthers(options, path, db->GetDBOptions().info_log.get());
-  if (!options.read_only) RemoveImportLeftovers(path);
+  if (!existed && !options.read_only) {
+    Status synced = internal::SyncParentDir(fs.get(), path);
+    if (!synced.ok()) return synced.WithContext(context);
+  }
+  if (!options.read_only) RemoveImportLeftovers(fs.get(), path);
   for (size_t i = 0; i < families.size(); ++i) {
     if (families[i] == kOrdersFamily) impl->orders = impl->handles[i];
     for (size_t j = 0; j < internal::kIndexCount; ++j) {

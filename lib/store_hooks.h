@@ -6,7 +6,11 @@
 #ifndef ORDERSTORE_LIB_STORE_HOOKS_H_
 #define ORDERSTORE_LIB_STORE_HOOKS_H_
 
+#include <rocksdb/file_system.h>
 #include <rocksdb/status.h>
+#include <rocksdb/system_clock.h>
+
+#include <memory>
 
 #include <cstddef>
 
@@ -20,6 +24,18 @@ class LiveKeyFilter;
 class StoreHooks {
  public:
   virtual ~StoreHooks() = default;
+
+  // At Open: the file system every file of the store goes through (its
+  // database, Store::Import's table files and their directory), under the
+  // store's file modes, instead of the default one; for the fault tests
+  // (tests/fault_fs.h). Null: the default.
+  virtual std::shared_ptr<rocksdb::FileSystem> FileSystem() { return nullptr; }
+
+  // At Open: the clock RocksDB reads the time from and sleeps by, instead
+  // of the system's (lib/hooked_env.h). The fault tests give one that
+  // sleeps less: RocksDB waits a second after every failed background job
+  // before the store can close. Null: the default.
+  virtual std::shared_ptr<rocksdb::SystemClock> Clock() { return nullptr; }
 
   // At Open, with the store's key filter (lib/key_filter.h; null when it
   // has none), for tests that ask the filter directly. Its first build may

@@ -4,6 +4,7 @@
 #define ORDERSTORE_LIB_STORE_IMPL_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/slice.h>
 
 #include <array>
@@ -64,6 +65,9 @@ namespace internal {
 
 // What an open Store holds.
 struct StoreImpl {
+  // The Env of StoreHooks' file system and clock (lib/hooked_env.h), when
+  // the hooks give one; declared first so that it outlives db.
+  std::unique_ptr<rocksdb::Env> env;
   std::string path;
   // Read-only and secondary stores never change while open, so reads need
   // no snapshot (and a secondary instance refuses them).
