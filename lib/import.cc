@@ -103,14 +103,12 @@ Result<std::unique_ptr<ImportFiles>> ImportFiles::Start(StoreImpl& impl) {
   // hard link moves them in); one left by a killed import is removed by
   // the next read-write Open or import.
   files->dir_ = std::filesystem::path(impl.path) / kImportDir;
-  s = FromRocks(RemoveDir(impl.db->GetFileSystem(), files->dir_.string()),
-                files->dir_.string());
-  if (!s.ok()) return s;
   // Through the store's file system, which gives it the store's mode.
-  s = FromRocks(
-      impl.db->GetFileSystem()->CreateDir(files->dir_.string(), {}, nullptr),
-      files->dir_.string());
-  if (!s.ok()) return s;
+  rocksdb::FileSystem* fs = impl.db->GetFileSystem();
+  rocksdb::IOStatus made = RemoveDir(fs, files->dir_.string());
+  if (made.ok()) made = fs->CreateDir(files->dir_.string(), {}, nullptr);
+  s = FromRocks(made, files->dir_.string());
+  if (!s.ok()) return s.WithContext("store " + impl.path);
   files->dir_made_ = true;
   return files;
 }

@@ -247,7 +247,7 @@ TEST_F(IoErrorTest, EveryFailedCallLosesNothingAcknowledged) {
 // acknowledged with that column family's entries missing, and the file's
 // empty bounds broke scans (lib/ingest_check.h).
 TEST_F(IoErrorTest, ImportSurvivesAFailedFirstKeyRead) {
-  for (const char* family : {"orders.sst", "idx_created.sst"}) {
+  for (const char* family : {"orders-0.sst", "idx_created-0.sst"}) {
     std::set<std::string> failed_once;
     const RunResult run = Run([&](FaultFs& fs) {
       fs.FailReads([&, family](const std::string& path, uint64_t offset) {
