@@ -7,7 +7,7 @@
 #   pkg_config    build the daemon with pkg-config's flags, shared and
 #                 static, run it; the same for the add-ons
 #   symbols       liborderstore.so: SONAME, and only orderstore:: exported
-#   readme        README.md's Embedding section shows the daemon verbatim
+#   embedding     docs/embedding.md shows the daemon verbatim
 #   changelog     CHANGELOG.md's newest entry is project(VERSION)
 # Environment (set by CTest): SOURCE_DIR, BUILD_DIR, WORK, VERSION, CMAKE,
 # CXX, PKG_CONFIG.
@@ -170,13 +170,13 @@ $leaked"
     echo "ok: $(wc -l <<<"$exported") symbols, all public API"
     ;;
 
-  readme)
+  embedding)
     code=$(<"$daemon_src/billing_daemon.cc")
-    readme=$(<"$SOURCE_DIR/README.md")
+    doc=$(<"$SOURCE_DIR/docs/embedding.md")
     fence='```'
-    [[ "$readme" == *"$fence"cpp$'\n'"$code"$'\n'"$fence"* ]] ||
-      fail "README.md's Embedding section must show examples/daemon/billing_daemon.cc verbatim, in a \`\`\`cpp block: copy the file into it"
-    echo "ok: README.md shows examples/daemon/billing_daemon.cc"
+    [[ "$doc" == *"$fence"cpp$'\n'"$code"$'\n'"$fence"* ]] ||
+      fail "docs/embedding.md must show examples/daemon/billing_daemon.cc verbatim, in a \`\`\`cpp block: copy the file into it"
+    echo "ok: docs/embedding.md shows examples/daemon/billing_daemon.cc"
     ;;
 
   changelog)
