@@ -73,9 +73,7 @@ TEST_F(BackupTest, RestoresEveryOrderAndFamilyAsOfEachBackup) {
   const std::string db = Path("db"), backups = Path("backups");
   auto store = Store::Open(Options(), db);
   ASSERT_OK(store);
-  WriteBatch imported;
-  for (uint64_t i = 0; i < 3000; ++i) ASSERT_OK(imported.Put(GenerateOrder(1, i)));
-  ASSERT_OK((*store)->Import(imported));
+  ASSERT_OK(testing::ImportGenerated(**store, 1, 3000));
   WriteOptions unsynced;
   unsynced.sync = false;
   for (uint64_t i = 0; i < 200; ++i) {
@@ -257,9 +255,7 @@ TEST_F(BackupToolTest, FlippedByteIsNamedByVerifyAndRestore) {
   {
     auto store = Store::Open(Options(), db);
     ASSERT_OK(store);
-    WriteBatch batch;
-    for (uint64_t i = 0; i < 2000; ++i) ASSERT_OK(batch.Put(GenerateOrder(5, i)));
-    ASSERT_OK((*store)->Import(batch));
+    ASSERT_OK(testing::ImportGenerated(**store, 5, 2000));
   }
   ToolRun backup = RunTool({"--db", db, "backup", backups});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;

@@ -138,9 +138,7 @@ TEST_F(StoreModesTest, FileModeChoosesAGroupReadableStore) {
   {
     auto store = Store::Open(options, Path("db"));
     ASSERT_OK(store);
-    WriteBatch batch;
-    for (uint64_t i = 0; i < 20000; ++i) ASSERT_OK(batch.Put(GenerateOrder(5, i)));
-    ASSERT_OK((*store)->Import(batch));
+    ASSERT_OK(testing::ImportGenerated(**store, 5, 20000));
     ASSERT_OK((*store)->Put(WriteOptions(), testing::ExampleOrder()));
   }
   size_t files = 0;

@@ -164,6 +164,15 @@ ToolRun ToolStoreTest::Run(std::vector<std::string> args,
   return RunTool(args, input);
 }
 
+Status ImportGenerated(Store& store, uint64_t seed, uint64_t n) {
+  WriteBatch batch;
+  for (uint64_t i = 0; i < n; ++i) {
+    Status s = batch.Put(GenerateOrder(seed, i));
+    if (!s.ok()) return s;
+  }
+  return store.Import(batch);
+}
+
 void ToolStoreTest::Load(uint64_t seed, uint64_t n,
                          const std::function<void(uint64_t, Order*)>& mutate) {
   auto store = Store::Open(Options(), Path("db"));

@@ -107,6 +107,11 @@ class ToolStoreTest : public TempDirTest {
   std::vector<Order> orders_;  // what Load wrote, in order
 };
 
+// Imports orders 0..n-1 of `seed` (GenerateOrder) into `store` through
+// Store::Import, so that they land as table files, not in the write-ahead
+// log.
+Status ImportGenerated(Store& store, uint64_t seed, uint64_t n);
+
 // The source document's example order, as an owned Order.
 Order ExampleOrder();
 
