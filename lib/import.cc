@@ -202,34 +202,13 @@ Status ImportFiles::AddPart(const std::vector<BatchOp>& ops,
   }
   numbered_ += changes->notes.size();
 
-  // Several files of one column family go into a single argument: RocksDB
-  // gives them increasing sequence numbers in the order listed (import.h).
   for (size_t slot = 0; slot < kFamilySlots; ++slot) {
     if (files[slot].empty()) continue;
-    rocksdb::ColumnFamilyHandle* family = FamilyOfSlot(impl_, slot);
-    auto arg = std::find_if(args_.begin(), args_.end(),
-                            [family](const rocksdb::IngestExternalFileArg& a) {
-                              return a.column_family == family;
-                            });
-    if (arg == args_.end()) {
-      arg = args_.emplace(args_.end());
-      arg->column_family = family;
-      arg->options.move_files = true;
-    }
-    arg->external_files.push_back(files[slot]);
+    ArgOf(FamilyOfSlot(impl_, slot)).external_files.push_back(files[slot]);
   }
   for (rocksdb::IngestExternalFileArg& feed : feed_files) {
-    auto arg = std::find_if(args_.begin(), args_.end(),
-                            [&feed](const rocksdb::IngestExternalFileArg& a) {
-                              return a.column_family == feed.column_family;
-                            });
-    if (arg == args_.end()) {
-      args_.push_back(std::move(feed));
-    } else {
-      for (std::string& file : feed.external_files) {
-        arg->external_files.push_back(std::move(file));
-      }
-    }
+    std::vector<std::string>& listed = ArgOf(feed.column_family).external_files;
+    for (std::string& file : feed.external_files) listed.push_back(std::move(file));
   }
   order_files_[part] = files[kOrdersSlot];
   AddToKeyFilter(impl_, finals);
@@ -246,6 +225,17 @@ Status ImportFiles::AddPart(const std::vector<BatchOp>& ops,
              merged.begin());
   written_ = std::move(merged);
   return Status::OK();
+}
+
+rocksdb::IngestExternalFileArg& ImportFiles::ArgOf(
+    rocksdb::ColumnFamilyHandle* family) {
+  for (rocksdb::IngestExternalFileArg& arg : args_) {
+    if (arg.column_family == family) return arg;
+  }
+  rocksdb::IngestExternalFileArg& arg = args_.emplace_back();
+  arg.column_family = family;
+  arg.options.move_files = true;
+  return arg;
 }
 
 Status ImportFiles::Commit() {

@@ -80,6 +80,12 @@ class ImportFiles {
   Status FindPriors(std::vector<FinalRecord>* finals,
                     std::vector<std::string>* priors);
 
+  // The ingestion argument of `family`, made on first use. Several files
+  // of one column family go into a single argument: RocksDB gives them
+  // increasing sequence numbers in the order listed (above), so a later
+  // part's file must come after an earlier part's.
+  rocksdb::IngestExternalFileArg& ArgOf(rocksdb::ColumnFamilyHandle* family);
+
   StoreImpl& impl_;
   std::unique_lock<std::shared_mutex> alone_;
   std::filesystem::path dir_;
