@@ -23,6 +23,7 @@
 #include "bench/read_loops.h"
 #include "bench/sqlite_db.h"
 #include "lib/record.h"
+#include "order_generated.h"
 #include "lib/rocks_options.h"
 #include "orderstore/order_view.h"
 #include "orderstore/store.h"
@@ -40,42 +41,86 @@ void BM_Get_Orderstore(benchmark::State& state) {
 }
 BENCHMARK(BM_Get_Orderstore);
 
-// The floor: the same value bytes, the same options, no verification and
-// no decoding.
+// The floor: the same value bytes, the same options, and the same answer
+// read through the FlatBuffers accessors, without verification.
 void BM_Get_RocksdbFloor(benchmark::State& state) {
   RocksGets(state, FloorDb(), Keys(ProbeHashes()), /*verify=*/false);
 }
 BENCHMARK(BM_Get_RocksdbFloor);
 
-// What the store adds to the floor, measured alone: verifying a record
-// (FlatBuffers verifier, range checks, key == hash) and reading the answer,
-// over records held in memory.
-void BM_Get_VerifyAndRead(benchmark::State& state) {
+// Records of the first 4,096 probe hashes, held in memory, and their hashes.
+struct HeldRecords {
   std::vector<std::string> records;
   std::vector<OrderHash> hashes;
-  {
+};
+
+const HeldRecords& Held() {
+  static const HeldRecords held = [] {
+    HeldRecords h;
     const Store& store = OrderStore();
     const auto& probes = ProbeHashes();
     for (size_t i = 0; i < std::min<size_t>(probes.size(), 4096); ++i) {
       Result<PinnedOrder> order = store.Get(ReadOptions(), probes[i]);
       if (!order.ok()) Die(order.status().ToString());
-      records.emplace_back(order->view().record());
-      hashes.push_back(probes[i]);
+      h.records.emplace_back(order->view().record());
+      h.hashes.push_back(probes[i]);
     }
-  }
+    return h;
+  }();
+  return held;
+}
+
+// What the store adds to the floor, measured alone: verifying a record
+// (FlatBuffers verifier, range checks, key == hash) and reading the answer,
+// over records held in memory.
+void BM_Get_VerifyAndRead(benchmark::State& state) {
+  const HeldRecords& held = Held();
   size_t i = 0;
   AllocCounter allocs(state);
   for (auto _ : state) {
-    Result<OrderView> view = VerifyRecord(records[i]);
-    if (!view.ok() || view->hash() != hashes[i]) {
+    Result<OrderView> view = VerifyRecord(held.records[i]);
+    if (!view.ok() || view->hash() != held.hashes[i]) {
       state.SkipWithError("record fails verification");
       break;
     }
     benchmark::DoNotOptimize(Answer(*view));
-    if (++i == records.size()) i = 0;
+    if (++i == held.records.size()) i = 0;
   }
 }
 BENCHMARK(BM_Get_VerifyAndRead);
+
+// The store's verification alone (VerifyRecord and key == hash), and the
+// FlatBuffers verifier alone, over the same records: what the checks
+// beyond the verifier cost.
+void BM_Verify_Record(benchmark::State& state) {
+  const HeldRecords& held = Held();
+  size_t i = 0;
+  for (auto _ : state) {
+    Result<OrderView> view = VerifyRecord(held.records[i]);
+    if (!view.ok() || view->hash() != held.hashes[i]) {
+      state.SkipWithError("record fails verification");
+      break;
+    }
+    if (++i == held.records.size()) i = 0;
+  }
+}
+BENCHMARK(BM_Verify_Record);
+
+void BM_Verify_FlatBuffersAlone(benchmark::State& state) {
+  const HeldRecords& held = Held();
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::string& record = held.records[i];
+    flatbuffers::Verifier verifier(
+        reinterpret_cast<const uint8_t*>(record.data()), record.size());
+    if (!fb::VerifyOrderBuffer(verifier)) {
+      state.SkipWithError("record fails verification");
+      break;
+    }
+    if (++i == held.records.size()) i = 0;
+  }
+}
+BENCHMARK(BM_Verify_FlatBuffersAlone);
 
 // (3a) RocksDB with compact JSON values, parsed (and so validated whole) by
 // simdjson's DOM parser, reused across gets.
@@ -201,6 +246,35 @@ void BM_GetUnknown_RocksdbFloor(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GetUnknown_RocksdbFloor);
+
+// A daemon's mix: one get in 20 asks for an unknown hash (every 20th), the
+// rest for stored orders. The key filter is asked or skipped as the
+// thread's recent gets make worth it (lib/key_filter_advice.h): this shows
+// what a mix costs against the hot get and the unknown hash alone.
+void BM_GetMixed_Orderstore(benchmark::State& state) {
+  const Store& store = OrderStore();
+  static const std::vector<OrderHash> mixed = [] {
+    std::vector<OrderHash> hashes;
+    const std::vector<OrderHash>& probes = ProbeHashes();
+    const std::vector<OrderHash>& unknown = UnknownHashes();
+    for (size_t i = 0; i < probes.size(); ++i) {
+      hashes.push_back(i % 20 == 19 ? unknown[i % unknown.size()] : probes[i]);
+    }
+    return hashes;
+  }();
+  Keys keys(mixed);
+  AllocCounter allocs(state);
+  for (auto _ : state) {
+    Result<PinnedOrder> order = store.Get(ReadOptions(), keys.Next());
+    if (order.ok()) {
+      benchmark::DoNotOptimize(Answer(order->view()));
+    } else if (!order.status().IsNotFound()) {
+      state.SkipWithError(order.status().ToString().c_str());
+      break;
+    }
+  }
+}
+BENCHMARK(BM_GetMixed_Orderstore);
 
 }  // namespace
 }  // namespace orderstore::bench

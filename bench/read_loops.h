@@ -42,8 +42,9 @@ class Keys {
 void StoreGets(benchmark::State& state, const Store& store, Keys keys);
 
 // Bare rocksdb::DB::Get into a PinnableSlice of each key, read with
-// `store`'s read options; with `verify`, the record is then verified and
-// read as the store does (what a get does beyond RocksDB).
+// `store`'s read options, then the answer read from the record through the
+// FlatBuffers accessors; with `verify`, the record is verified first, as
+// the store does (what a get does beyond RocksDB).
 void RocksGets(benchmark::State& state, RocksDb& db, Keys keys, bool verify);
 
 // Store::GetMany of kMultiGetKeys keys at a time; items_per_second counts

@@ -102,12 +102,17 @@ void SummaryReporter::PrintSummary() const {
   const Figure floor = ns("BM_Get_RocksdbFloor");
   row("get + read through the view (orderstore)", get,
       counter("BM_Get_Orderstore", "allocs"));
-  row("bare RocksDB Get, same options (floor)", floor,
+  row("bare RocksDB Get + read, same options (floor)", floor,
       counter("BM_Get_RocksdbFloor", "allocs"));
   row("verify record + key check + read (ours alone)",
       ns("BM_Get_VerifyAndRead"), counter("BM_Get_VerifyAndRead", "allocs"));
-  // A get pays about one such load for its record and one for the key
-  // filter's probe, where the floor touches neither (bench/memory_bench.cc).
+  row("verify record + key check", ns("BM_Verify_Record"), std::nullopt);
+  row("FlatBuffers verifier alone", ns("BM_Verify_FlatBuffersAlone"),
+      std::nullopt);
+  row("get, one hash in 20 unknown (orderstore)", ns("BM_GetMixed_Orderstore"),
+      counter("BM_GetMixed_Orderstore", "allocs"));
+  // Both the get and the floor pay about one such load for the record; a
+  // get that asks the key filter pays one more (bench/memory_bench.cc).
   row("one dependent load to cold memory, 512 MiB region, 4 KiB pages",
       ns("BM_MemoryDependentLoad/512/0"), std::nullopt);
   row("the same on 2 MiB pages (no TLB miss)",
@@ -402,6 +407,9 @@ void SummaryReporter::PrintSummary() const {
                 met ? "met" : "**not met**");
   };
   floor_row("hot get / floor <= 1.25", Ratio(get, floor), "%.2f", true, 1.25);
+  floor_row("verification / FlatBuffers verifier alone <= 2",
+            Ratio(ns("BM_Verify_Record"), ns("BM_Verify_FlatBuffersAlone")),
+            "%.2f", true, 2);
   floor_row("unknown hash <= 0.4 us", unknown, "%.0f ns", true, 400);
   // An average over millions of calls: what the process allocates now and
   // then beside them (the benchmark's own bookkeeping) shows as a few
@@ -414,6 +422,12 @@ void SummaryReporter::PrintSummary() const {
             "%.2f", false, 0.85);
   floor_row("reconcile, 2 threads / 1 thread >= 1.8",
             Ratio(reconcile2, counter("BM_Reconcile/1", "items_per_second")),
+            "%.2f", false, 1.8);
+  floor_row("(the machine: bare iterator, 2 threads / 1 thread >= 1.8)",
+            Ratio(counter("BM_ScanHalves_RocksdbFloor/2",
+                          "items_per_second"),
+                  counter("BM_ScanHalves_RocksdbFloor/1",
+                          "items_per_second")),
             "%.2f", false, 1.8);
   floor_row("import >= 200,000 orders/s", import, "%.0f/s", false, 200000);
   floor_row("import / SQLite load >= 10", Ratio(import, sqlite_import), "%.1f",

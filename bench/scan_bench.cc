@@ -6,6 +6,8 @@
 #include <simdjson.h>
 
 #include <memory>
+#include <string>
+#include <thread>
 
 #include "bench/alloc_count.h"
 #include "bench/dataset.h"
@@ -55,6 +57,50 @@ void BM_Scan_RocksdbFloor(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(scanned));
 }
 BENCHMARK(BM_Scan_RocksdbFloor)->Unit(benchmark::kMillisecond);
+
+// The floor of reconcile's scaling: the same bare iterator over the two
+// halves of the key space (hashes below 0x80.. and from it), one after
+// the other on one thread, or each on its own thread at once. What two
+// threads gain here is what this machine gives any scan of these files.
+void BM_ScanHalves_RocksdbFloor(benchmark::State& state) {
+  RocksDb& db = FloorDb();
+  const std::string middle(1, '\x80');
+  auto scan_half = [&db, &middle](bool upper) {
+    rocksdb::ReadOptions read = internal::RocksRead(ReadOptions());
+    const rocksdb::Slice bound(middle);
+    if (upper) {
+      read.iterate_lower_bound = &bound;
+    } else {
+      read.iterate_upper_bound = &bound;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(read, db.orders));
+    uint64_t scanned = 0;
+    for (upper ? it->Seek(bound) : it->SeekToFirst(); it->Valid(); it->Next()) {
+      benchmark::DoNotOptimize(it->value().data());
+      ++scanned;
+    }
+    if (!it->status().ok()) Die(it->status().ToString());
+    return scanned;
+  };
+  uint64_t scanned = 0;
+  for (auto _ : state) {
+    if (state.range(0) == 1) {
+      scanned += scan_half(false) + scan_half(true);
+    } else {
+      uint64_t upper = 0;
+      std::thread other([&] { upper = scan_half(true); });
+      scanned += scan_half(false);
+      other.join();
+      scanned += upper;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(scanned));
+}
+BENCHMARK(BM_ScanHalves_RocksdbFloor)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_Scan_RocksdbJsonSimdjson(benchmark::State& state) {
   RocksDb& db = JsonDb();

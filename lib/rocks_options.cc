@@ -9,6 +9,7 @@
 #include <iterator>
 #include <utility>
 
+#include "lib/admitting_cache.h"
 #include "lib/block_allocator.h"
 #include "lib/change_format.h"
 #include "lib/file_modes.h"
@@ -30,8 +31,12 @@ rocksdb::Options RocksOptions(const Options& options) {
   // Not for read-only or secondary opens: there RocksDB 7.8's row cache
   // answers NotFound for an SST-resident key on every get after the first
   // (tests/store_test.cc ReadOnlyGetsOfFlushedOrdersRepeat).
+  // Once full, the row cache takes a record only on its second read
+  // (admitting_cache.h); a record and its entry take about 520 bytes.
   if (options.row_cache_bytes > 0 && !options.read_only) {
-    rocks.row_cache = NewStoreCache(options.row_cache_bytes);
+    constexpr size_t kRowCacheEntryBytes = 520;
+    rocks.row_cache = NewAdmittingCache(NewStoreCache(options.row_cache_bytes),
+                                        kRowCacheEntryBytes);
   }
   rocksdb::BlockBasedTableOptions table;
   // A get that misses the caches decompresses a block into a buffer that

@@ -19,6 +19,7 @@
 #include "lib/file_modes.h"
 #include "lib/import.h"
 #include "lib/index.h"
+#include "lib/key_filter_advice.h"
 #include "lib/live_store.h"
 #include "lib/order_diff.h"
 #include "lib/hooked_env.h"
@@ -43,6 +44,7 @@ using internal::CommitToRocksDb;
 using internal::FromRocks;
 using internal::kFamilySlots;
 using internal::KeyChange;
+using internal::KeyFilterAdvice;
 using internal::KeyOf;
 using internal::PlanChanges;
 using internal::RemoveImportLeftovers;
@@ -300,15 +302,18 @@ Result<PinnedOrder> Store::Get(const ReadOptions& options,
                                const OrderHash& hash) const {
   PinnedOrder pinned;
   // A hash the key filter rules out is answered as RocksDB would answer it.
+  const bool ruled_out = KeyFilterAdvice::ShouldAsk() &&
+                         !impl_->MayContain(options, hash);
   const rocksdb::Status s =
-      impl_->MayContain(options, hash)
-          ? impl_->db->Get(RocksRead(options), impl_->orders, KeyOf(hash),
-                           SliceOf(pinned))
-          : rocksdb::Status::NotFound();
+      ruled_out ? rocksdb::Status::NotFound()
+                : impl_->db->Get(RocksRead(options), impl_->orders,
+                                 KeyOf(hash), SliceOf(pinned));
   if (s.IsNotFound()) {
+    KeyFilterAdvice::Unknown();
     return Status::OrderNotFound(hash.bytes());
   }
   if (!s.ok()) return FromRocks(s, "order " + hash.ToHex());
+  KeyFilterAdvice::Found();
   Result<OrderView> view = VerifyStored(hash, AsView(*SliceOf(pinned)));
   if (!view.ok()) return view.status();
   ViewAccess::SetHasValue(pinned, true);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "lib/key_filter_advice.h"
 #include "lib/store_hooks.h"
 #include "orderstore/generate.h"
 #include "orderstore/store.h"
@@ -561,6 +562,60 @@ TEST_F(KeyFilterStoreTest, TurnedOffThereIsNone) {
   EXPECT_OK(store->WaitForBackgroundWork());
   PutOrders(*store, 0, 100);
   ExpectStored(*store, Hashes(0, 100), {GenerateOrderHash(99, 0)});
+}
+
+// Gets that skip the filter (after a run of found orders) answer as the
+// filter would have: the unknown hashes among them are NotFound, the
+// stored orders found, in any mix.
+TEST_F(KeyFilterStoreTest, GetsAnswerAlikeWhetherTheFilterIsAskedOrNot) {
+  std::unique_ptr<Store> store = Open();
+  PutOrders(*store, 0, 300);
+  WaitBuilt(*store);
+  std::thread reader([&] {
+    for (int round = 0; round < 3; ++round) {
+      ExpectStored(*store, Hashes(0, 300), {});  // stops asking
+      ExpectStored(*store, {}, {GenerateOrderHash(99, round)});  // skipped
+      ExpectStored(*store, Hashes(0, 10), Hashes(1000, 1100));   // asks again
+    }
+  });
+  reader.join();
+}
+
+// ------------------------------------------------------------ KeyFilterAdvice
+
+// Each thread starts asking; a found order stops it, kLimit found orders
+// in a row outweigh any run of unknown hashes, and one unknown hash among
+// fewer than kUnknownWeight found ones keeps it asking.
+TEST(KeyFilterAdviceTest, AsksWhereUnknownHashesAreFrequentEnough) {
+  using internal::KeyFilterAdvice;
+  std::thread([] {
+    EXPECT_TRUE(KeyFilterAdvice::ShouldAsk());
+    KeyFilterAdvice::Found();
+    EXPECT_FALSE(KeyFilterAdvice::ShouldAsk());
+    for (int i = 0; i < 1000; ++i) KeyFilterAdvice::Unknown();
+    EXPECT_TRUE(KeyFilterAdvice::ShouldAsk());
+    for (int i = 0; i <= KeyFilterAdvice::kLimit; ++i) {
+      EXPECT_TRUE(KeyFilterAdvice::ShouldAsk()) << i;
+      KeyFilterAdvice::Found();
+    }
+    EXPECT_FALSE(KeyFilterAdvice::ShouldAsk());
+    // One unknown hash in kUnknownWeight - 1 gets: asking pays.
+    for (int round = 0; round < 100; ++round) {
+      KeyFilterAdvice::Unknown();
+      for (int i = 0; i < KeyFilterAdvice::kUnknownWeight - 2; ++i) {
+        KeyFilterAdvice::Found();
+      }
+    }
+    EXPECT_TRUE(KeyFilterAdvice::ShouldAsk());
+    // One in 4 * kUnknownWeight: it does not.
+    for (int round = 0; round < 100; ++round) {
+      KeyFilterAdvice::Unknown();
+      for (int i = 0; i < 4 * KeyFilterAdvice::kUnknownWeight; ++i) {
+        KeyFilterAdvice::Found();
+      }
+    }
+    EXPECT_FALSE(KeyFilterAdvice::ShouldAsk());
+  }).join();
 }
 
 // Readers get orders the writers have published (written, then announced)
