@@ -51,6 +51,13 @@ void ApplyRecordLayout(const RecordLayout& layout, rocksdb::Options* rocks,
 void ApplyIndexLayout(rocksdb::ColumnFamilyOptions* family,
                       rocksdb::BlockBasedTableOptions* table);
 
+// Sets the layout of the change feed's table files, whose options start as
+// the records' (`family`, `table`): the records' codec in 16 KiB blocks
+// without a dictionary, since the feed is read in order from a number,
+// never one record at a time.
+void ApplyFeedLayout(rocksdb::ColumnFamilyOptions* family,
+                     rocksdb::BlockBasedTableOptions* table);
+
 }  // namespace orderstore::internal
 
 #endif  // ORDERSTORE_LIB_RECORD_LAYOUT_H_
