@@ -133,28 +133,26 @@ uint8_t ChangedGroups(OrderView a, OrderView b) {
 }
 
 ChangeNote NoteChange(const OrderHash& hash, std::string_view old_record,
-                      const std::string* record) {
+                      const OrderView* old_view, const std::string* record,
+                      const OrderView* new_view) {
   ChangeNote note;
   note.hash = hash;
   note.record = record;
-  Result<OrderView> old_view = Status::NotFound("");
-  if (!old_record.empty()) old_view = VerifyRecord(old_record);
-  if (old_view.ok()) note.from = static_cast<uint8_t>(old_view->status());
+  if (old_view != nullptr) note.from = static_cast<uint8_t>(old_view->status());
   if (record == nullptr) {
     note.kind = HistoryKind::kDeleted;
     note.changed = kAllGroups;
     return note;
   }
-  // Encoded by WriteBatch::Put from a validated order: always verifies.
-  const OrderView new_view = *VerifyRecord(*record);
-  note.to = static_cast<uint8_t>(new_view.status());
+  note.to = static_cast<uint8_t>(new_view->status());
   if (old_record.empty()) {
     note.kind = HistoryKind::kCreated;
     note.changed = kAllGroups;
   } else {
     note.kind = HistoryKind::kReplaced;
     // A damaged old record is being replaced: all of it changed.
-    note.changed = old_view.ok() ? ChangedGroups(*old_view, new_view) : kAllGroups;
+    note.changed =
+        old_view != nullptr ? ChangedGroups(*old_view, *new_view) : kAllGroups;
   }
   return note;
 }

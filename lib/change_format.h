@@ -60,9 +60,13 @@ struct ChangeNote {
 };
 
 // The note for replacing `old_record` (empty: absent) with `record` (null:
-// deleted). REQUIRES: they differ; `record` verifies.
+// deleted), given their verified views: `old_view` null when the old record
+// is absent or did not verify, `new_view` null exactly when `record` is
+// (the planner verifies each record once, for the note and the index
+// entries both). REQUIRES: the records differ.
 ChangeNote NoteChange(const OrderHash& hash, std::string_view old_record,
-                      const std::string* record);
+                      const OrderView* old_view, const std::string* record,
+                      const OrderView* new_view);
 
 // Marks the notes of a compare-and-set write (Store::UpdateStatus) as the
 // status change it checked.

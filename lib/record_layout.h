@@ -45,11 +45,18 @@ void ApplyRecordLayout(const RecordLayout& layout, rocksdb::Options* rocks,
                        rocksdb::BlockBasedTableOptions* table);
 
 // Sets the layout of an index column family's table files, whose options
-// start as the records' (`family`, `table`): 16 KiB zstd blocks without a
+// start as the records' (`family`, `table`): 16 KiB LZ4 blocks without a
 // dictionary, since a query reads a range of short keys where a get reads
 // one record.
 void ApplyIndexLayout(rocksdb::ColumnFamilyOptions* family,
                       rocksdb::BlockBasedTableOptions* table);
+
+// Sets the layout of the change feed's table files, whose options start as
+// the records' (`family`, `table`): the records' codec in 16 KiB blocks
+// without a dictionary, since the feed is read in order from a number,
+// never one record at a time.
+void ApplyFeedLayout(rocksdb::ColumnFamilyOptions* family,
+                     rocksdb::BlockBasedTableOptions* table);
 
 }  // namespace orderstore::internal
 

@@ -64,6 +64,7 @@ rocksdb::ColumnFamilyOptions RocksFamilyOptions(const rocksdb::Options& rocks,
   if (family == kChangesFamily) {
     rocksdb::BlockBasedTableOptions table =
         *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    ApplyFeedLayout(&options, &table);
     table.filter_policy = nullptr;
     options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     return options;

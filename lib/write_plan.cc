@@ -3,6 +3,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "lib/order_diff.h"
@@ -45,20 +46,26 @@ namespace {
 void AddChanges(const OrderHash& hash, std::string_view old_record,
                 const std::string* record, FamilyChanges* changes) {
   if (record != nullptr ? old_record == *record : old_record.empty()) return;
-  changes->notes.push_back(NoteChange(hash, old_record, record));
-  std::vector<internal::IndexEntry> old_entries, new_entries;
-  // A damaged old record derives nothing: it is being replaced, and
+  // Each record is verified once here, for the note and the index entries
+  // both. A damaged old record derives nothing: it is being replaced, and
   // queries skip entries whose order does not derive them. (An absent one
   // is not verified: its error message alone cost an allocation an order.)
+  std::optional<OrderView> old_view, new_view;
   if (!old_record.empty()) {
-    if (Result<OrderView> old_view = VerifyRecord(old_record); old_view.ok()) {
-      old_entries = internal::IndexEntriesOf(*old_view);
+    if (Result<OrderView> view = VerifyRecord(old_record); view.ok()) {
+      old_view = *view;
     }
   }
   if (record != nullptr) {
     // Encoded by WriteBatch::Put from a validated order: always verifies.
-    new_entries = internal::IndexEntriesOf(*VerifyRecord(*record));
+    new_view = *VerifyRecord(*record);
   }
+  changes->notes.push_back(NoteChange(hash, old_record,
+                                      old_view ? &*old_view : nullptr, record,
+                                      new_view ? &*new_view : nullptr));
+  std::vector<internal::IndexEntry> old_entries, new_entries;
+  if (old_view) old_entries = internal::IndexEntriesOf(*old_view);
+  if (new_view) new_entries = internal::IndexEntriesOf(*new_view);
   auto has = [](const std::vector<internal::IndexEntry>& entries,
                 const internal::IndexEntry& e) {
     return std::find(entries.begin(), entries.end(), e) != entries.end();

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/change_format.h"
+#include "lib/index.h"
 #include "lib/rocks_options.h"
 #include "orderstore/generate.h"
 #include "orderstore/query.h"
@@ -43,10 +45,11 @@ class RecordLayoutTest : public testing::TempDirTest {
   // options for `options`, with the order records' table files laid out as
   // `layout` and read with pread; with `rewrite`, compacts every family
   // (each file is rewritten with those options). Returns the properties of
-  // the order records' table files.
+  // the table files of the column family `family` (the order records').
   rocksdb::TablePropertiesCollection Rewrite(
       const Options& options, const internal::RecordLayout& layout,
-      const std::string& path, bool rewrite = true) {
+      const std::string& path, bool rewrite = true,
+      const std::string& family = "orders") {
     rocksdb::Options rocks = internal::RocksOptions(options);
     rocksdb::BlockBasedTableOptions table =
         *rocks.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
@@ -73,7 +76,7 @@ class RecordLayoutTest : public testing::TempDirTest {
       if (rewrite) {
         EXPECT_TRUE(db->CompactRange(compact, handles[i], nullptr, nullptr).ok());
       }
-      if (names[i] == "orders") {
+      if (names[i] == family) {
         EXPECT_TRUE(db->GetPropertiesOfAllTables(handles[i], &tables).ok());
       }
     }
@@ -134,6 +137,33 @@ TEST_F(RecordLayoutTest, NewStoresWriteSmallBlocksWithADictionary) {
   for (const auto& [file, table] : tables) {
     EXPECT_EQ(table->compression_name, "LZ4") << file;
     EXPECT_NE(table->compression_options.find("max_dict_bytes=16384"),
+              std::string::npos)
+        << file << ": " << table->compression_options;
+  }
+}
+
+// The change feed is scanned, never read a record at a time: its files take
+// the records' codec in 16 KiB blocks without a dictionary (RocksDB loads
+// one for every block it compresses). The indexes and the history use LZ4.
+TEST_F(RecordLayoutTest, TheFeedAndTheIndexesWriteLz4WithoutADictionary) {
+  const std::string path = Path("db");
+  WriteStore(Options(), path);
+  ASSERT_OK(Store::Open(Options(), path));  // flushes every family
+  const internal::RecordLayout layout = internal::DefaultRecordLayout(Options());
+  rocksdb::TablePropertiesCollection feed =
+      Rewrite(Options(), layout, path, false, internal::kChangesFamily);
+  ASSERT_FALSE(feed.empty());
+  EXPECT_GE(BlockBytes(feed), 12 * 1024);
+  for (const std::string& family :
+       {std::string(internal::kHistoryFamily), std::string(internal::kIndexFamilies[0])}) {
+    rocksdb::TablePropertiesCollection tables =
+        Rewrite(Options(), layout, path, false, family);
+    ASSERT_FALSE(tables.empty()) << family;
+    feed.insert(tables.begin(), tables.end());
+  }
+  for (const auto& [file, table] : feed) {
+    EXPECT_EQ(table->compression_name, "LZ4") << file;
+    EXPECT_NE(table->compression_options.find("max_dict_bytes=0"),
               std::string::npos)
         << file << ": " << table->compression_options;
   }
