@@ -93,7 +93,7 @@ struct Options {
   // the caches spend much of their time decompressing blocks, hence lz4;
   // kZstd trades that (gets missing the caches ~2x slower) for ~33 fewer
   // bytes an order on disk. The index column families are always
-  // compressed with zstd.
+  // compressed with lz4 (docs/design.md, "Reads").
   Compression compression = Compression::kLz4;
 
   // How long the change feed keeps each change (include/orderstore/
