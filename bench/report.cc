@@ -124,9 +124,9 @@ void SummaryReporter::PrintSummary() const {
   row("LMDB + same FlatBuffers records, verified", ns("BM_Get_Lmdb"),
       counter("BM_Get_Lmdb", "allocs"));
   const Figure multiget = per_key("BM_MultiGet64_Orderstore");
-  row("GetMany of 64, per key, wall (orderstore)", multiget,
+  row("GetMany of 64, per key (orderstore)", multiget,
       Ratio(counter("BM_MultiGet64_Orderstore", "allocs"), 64.0));
-  row("MultiGet of 64, per key, wall (bare RocksDB)",
+  row("MultiGet of 64, per key (bare RocksDB)",
       per_key("BM_MultiGet64_RocksdbFloor"),
       Ratio(counter("BM_MultiGet64_RocksdbFloor", "allocs"), 64.0));
   const Figure unknown = ns("BM_GetUnknown_Orderstore");
@@ -268,9 +268,9 @@ void SummaryReporter::PrintSummary() const {
   big_row("LMDB + same records, verified (no cache of its own)", "BM_Get_Lmdb",
           ns("BM_Get_Lmdb"), counter("BM_Get_Lmdb", "allocs"));
   const Figure big_many = per_key("BM_BigMultiGet64_Orderstore");
-  big_row("GetMany of 64, per key, wall (orderstore)", "", big_many,
+  big_row("GetMany of 64, per key (orderstore)", "", big_many,
           Ratio(counter("BM_BigMultiGet64_Orderstore", "allocs"), 64.0));
-  big_row("MultiGet of 64 + verify + read, per key, wall (floor)", "",
+  big_row("MultiGet of 64 + verify + read, per key (floor)", "",
           per_key("BM_BigMultiGet64_RocksdbFloor"),
           Ratio(counter("BM_BigMultiGet64_RocksdbFloor", "allocs"), 64.0));
   const Figure big_window =

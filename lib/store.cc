@@ -105,17 +105,10 @@ namespace {
 // Reads the orders `hashes` into `values` and `statuses` (as many), in one
 // RocksDB MultiGet, except that hashes the key filter rules out are
 // NotFound without asking RocksDB.
-// GetMany reads a batch in parts of this many keys, taken in turn by the
-// caller and the batch worker when a core is free (lib/batch_worker.h), if
-// there are two parts or more: at ~1 us a key from the row cache, 16 keys
-// are worth a thread's wake-up several times, and a caller waits at most
-// for the one part the worker is reading.
-constexpr size_t kGetManyPartKeys = 16;
-
 void MultiGetOrders(const StoreImpl& impl, const ReadOptions& options,
                     std::span<const OrderHash> hashes,
-                    std::span<rocksdb::PinnableSlice> values,
-                    std::span<rocksdb::Status> statuses) {
+                    std::vector<rocksdb::PinnableSlice>& values,
+                    std::vector<rocksdb::Status>& statuses) {
   const rocksdb::ReadOptions read = RocksRead(options);
   std::vector<rocksdb::Slice> keys;  // of the hashes asked for, in order
   std::vector<size_t> asked, ruled_out;  // indexes into `hashes`
@@ -331,26 +324,7 @@ std::vector<Result<PinnedOrder>> Store::GetMany(
     const ReadOptions& options, std::span<const OrderHash> hashes) const {
   std::vector<rocksdb::PinnableSlice> values(hashes.size());
   std::vector<rocksdb::Status> statuses(hashes.size());
-  if (hashes.size() < 2 * kGetManyPartKeys) {
-    MultiGetOrders(*impl_, options, hashes, values, statuses);
-  } else {
-    // The parts, some perhaps read on the batch worker's core, read one
-    // state: the caller's snapshot, or one taken now.
-    std::shared_ptr<const Snapshot> own;
-    ReadOptions at = options;
-    if (at.snapshot == nullptr) {
-      own = GetSnapshot();
-      at.snapshot = own.get();
-    }
-    const size_t parts = (hashes.size() + kGetManyPartKeys - 1) / kGetManyPartKeys;
-    impl_->batch_worker.Run(parts, [&](size_t part) {
-      const size_t begin = part * kGetManyPartKeys;
-      const size_t count = std::min(kGetManyPartKeys, hashes.size() - begin);
-      MultiGetOrders(*impl_, at, hashes.subspan(begin, count),
-                     std::span(values).subspan(begin, count),
-                     std::span(statuses).subspan(begin, count));
-    });
-  }
+  MultiGetOrders(*impl_, options, hashes, values, statuses);
 
   internal::PrefetchFound(values.data(), statuses.data(), hashes.size());
   std::vector<Result<PinnedOrder>> results;

@@ -16,7 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/batch_worker.h"
 #include "lib/change_log.h"
 #include "lib/index.h"
 #include "lib/key_filter.h"
@@ -104,10 +103,6 @@ struct StoreImpl {
   // Numbers and commits every write with its change feed and history
   // entries (lib/change_log.h); Store::Import adds its files through it.
   std::unique_ptr<internal::ChangeLog> feed;
-
-  // Reads parts of a large GetMany on another core when one is
-  // free (lib/batch_worker.h).
-  internal::BatchWorker batch_worker;
 
   // False only if no order with `hash` is visible to a read with `options`.
   bool MayContain(const ReadOptions& options, const OrderHash& hash) const {

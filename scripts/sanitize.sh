@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer runs, each in a build directory of its own:
 #   asan  the whole test suite under AddressSanitizer + UBSan (build-asan)
-#   tsan  the concurrency and batch worker tests under ThreadSanitizer
-#         (build-tsan)
+#   tsan  the concurrency test under ThreadSanitizer (build-tsan)
 # Usage: scripts/sanitize.sh [asan|tsan]... (default: both). The flags go on
 # the configure command line; CMakeLists never sets CMAKE_CXX_FLAGS.
 set -euo pipefail
@@ -45,7 +44,7 @@ for step in "${steps[@]}"; do
       cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DORDERSTORE_ROCKSDB_STATIC=OFF \
         -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" >/dev/null
-      cmake --build build-tsan -j"$jobs" --target concurrency_test batch_worker_test
+      cmake --build build-tsan -j"$jobs" --target concurrency_test
       # history_size=7 (the most): a suppression matches either access of
       # a report, and the earlier one's stack is only there if TSan still
       # holds that thread's history. The threads run 10 s, not the normal
@@ -53,8 +52,6 @@ for step in "${steps[@]}"; do
       ORDERSTORE_CONCURRENCY_SECONDS=${ORDERSTORE_CONCURRENCY_SECONDS:-10} \
         TSAN_OPTIONS="halt_on_error=1 history_size=7 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp" \
         ./build-tsan/tests/concurrency_test
-      TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/scripts/tsan.supp" \
-        ./build-tsan/tests/batch_worker_test
       ;;
     *)
       echo "sanitize.sh: unknown step '$step' (asan or tsan)" >&2

@@ -142,42 +142,6 @@ TEST_F(StoreTest, GetManyMatchesGet) {
   }
 }
 
-// A GetMany large enough to be read in parts (some perhaps on another
-// thread) still reads one state: a writer rewrites all its orders in one
-// batch again and again, each time with another fee, and every GetMany
-// finds one fee in all of them.
-TEST_F(StoreTest, GetManyInPartsReadsOneState) {
-  auto store = OpenOrDie();
-  constexpr uint32_t kOrders = 200;
-  auto write_all = [&](double fee) {
-    WriteBatch batch;
-    for (uint32_t n = 0; n < kOrders; ++n) {
-      Order order = NumberedOrder(n);
-      order.fee = fee;
-      EXPECT_OK(batch.Put(order));
-    }
-    EXPECT_OK(store->Write(fast_, batch));
-  };
-  write_all(0);
-  std::vector<OrderHash> hashes;
-  for (uint32_t n = 0; n < kOrders; ++n) hashes.push_back(NumberedOrder(n).hash);
-  std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (int round = 1; !done.load(); ++round) write_all(round);
-  });
-  for (int read = 0; read < 200; ++read) {
-    std::vector<Result<PinnedOrder>> got = store->GetMany({}, hashes);
-    ASSERT_EQ(got.size(), hashes.size());
-    for (uint32_t n = 0; n < kOrders; ++n) {
-      ASSERT_OK(got[n]);
-      ASSERT_EQ(got[n]->view().hash(), hashes[n]);
-      ASSERT_EQ(got[n]->view().fee(), got[0]->view().fee()) << n;
-    }
-  }
-  done = true;
-  writer.join();
-}
-
 TEST_F(StoreTest, IteratesInKeyOrderFromASnapshot) {
   auto store = OpenOrDie();
   WriteBatch batch;

@@ -121,13 +121,9 @@ class ORDERSTORE_EXPORT Store {
   Result<PinnedOrder> Get(const ReadOptions& options,
                           const OrderHash& hash) const;
 
-  // Looks up many orders in one call. Result i is what
-  // Get(options, hashes[i]) would give, all read from one consistent
-  // snapshot. A batch of 32 hashes or more is read in parts of 16, which
-  // the calling thread shares with one worker thread of the store when a
-  // core is free (started at the first such call): its latency is then
-  // about half its CPU time. Concurrent callers share that one worker; a
-  // caller never waits for it beyond one part.
+  // Looks up many orders in one call, faster per key than Get for large
+  // batches. Result i is what Get(options, hashes[i]) would give, all read
+  // from one consistent snapshot.
   std::vector<Result<PinnedOrder>> GetMany(
       const ReadOptions& options, std::span<const OrderHash> hashes) const;
 
