@@ -55,11 +55,12 @@ struct Options {
   // including overhead), pinned in place. A hot Get that hits it costs well
   // under a microsecond and allocates nothing, against ~3-4 us through the
   // block cache. Set it to hold your working set; 0 turns it off.
-  // Every Get that misses it copies the order into it (three allocations
-  // and an eviction, about a quarter of such a Get's time): for a store
-  // many times its size read evenly all over, 0 here and the memory in
-  // block_cache_bytes reads faster (docs/benchmarks.md, "Stores bigger
-  // than their caches", sizes both).
+  // Every Get that misses it copies the order for it; once it is full, it
+  // keeps an order only if the order was read recently before, so that
+  // orders read once in a long while evict nothing (docs/design.md,
+  // "Reads"). For a store many times its size read evenly all over, 0
+  // here and the memory in block_cache_bytes still reads a little faster
+  // (docs/benchmarks.md, "Stores bigger than their caches", sizes both).
   // Not used when read_only is set (RocksDB's row cache misreads there).
   size_t row_cache_bytes = 256 << 20;
 
@@ -74,12 +75,15 @@ struct Options {
 
   // Keep an in-memory filter of every stored order's hash, so that a Get or
   // GetMany of a hash the store does not hold is answered without RocksDB
-  // (~0.2 us instead of ~2.5 us). Never wrong: a stored order is always
-  // found. Memory: ~2.5 bytes per stored order (2.4 MiB per million), up
-  // to ~5 while it is rebuilt after the store has grown past twice its
-  // size at the last build. Open is not delayed: a background thread reads
-  // every key once (about a second per million orders on an idle core), and
-  // gets go to RocksDB as before until it is done.
+  // (~0.03-0.3 us instead of ~0.7-2.5 us). Never wrong: a stored order is
+  // always found. A thread whose Gets mostly find their orders stops
+  // asking it (its probe is a cold memory load) until unknown hashes come
+  // again (docs/design.md, "The key filter"). Memory: ~2.5 bytes per
+  // stored order (2.4 MiB per million), up to ~5 while it is rebuilt
+  // after the store has grown past twice its size at the last build. Open
+  // is not delayed: a background thread reads every key once (about a
+  // second per million orders on an idle core), and gets go to RocksDB as
+  // before until it is done.
   // Used by read-write opens only (a read-only open could not see the
   // writer's new orders in it).
   bool key_filter = true;
