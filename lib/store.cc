@@ -302,6 +302,8 @@ Result<PinnedOrder> Store::Get(const ReadOptions& options,
                                const OrderHash& hash) const {
   PinnedOrder pinned;
   // A hash the key filter rules out is answered as RocksDB would answer it.
+  // The filter is asked only while this thread's recent gets make its cold
+  // load worth paying (lib/key_filter_advice.h).
   const bool ruled_out = KeyFilterAdvice::ShouldAsk() &&
                          !impl_->MayContain(options, hash);
   const rocksdb::Status s =
