@@ -1,6 +1,7 @@
 // The row cache's admission (see admitting_cache.h).
 #include "lib/admitting_cache.h"
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdint>
