@@ -124,6 +124,18 @@ double BlockBytes(const rocksdb::TablePropertiesCollection& tables) {
   return blocks == 0 ? 0 : static_cast<double>(raw) / static_cast<double>(blocks);
 }
 
+// Every table file of `tables` is compressed with `codec` ("LZ4", "ZSTD")
+// against a dictionary of `dict_bytes` (0: none).
+void ExpectCodec(const rocksdb::TablePropertiesCollection& tables,
+                 const std::string& codec, int dict_bytes) {
+  const std::string dict = "max_dict_bytes=" + std::to_string(dict_bytes);
+  for (const auto& [file, table] : tables) {
+    EXPECT_EQ(table->compression_name, codec) << file;
+    EXPECT_NE(table->compression_options.find(dict), std::string::npos)
+        << file << ": " << table->compression_options;
+  }
+}
+
 TEST_F(RecordLayoutTest, NewStoresWriteSmallBlocksWithADictionary) {
   const std::string path = Path("db");
   WriteStore(Options(), path);
@@ -134,12 +146,7 @@ TEST_F(RecordLayoutTest, NewStoresWriteSmallBlocksWithADictionary) {
       Options(), internal::DefaultRecordLayout(Options()), path, false);
   ASSERT_FALSE(tables.empty());
   EXPECT_LE(BlockBytes(tables), 4.5 * 1024);
-  for (const auto& [file, table] : tables) {
-    EXPECT_EQ(table->compression_name, "LZ4") << file;
-    EXPECT_NE(table->compression_options.find("max_dict_bytes=16384"),
-              std::string::npos)
-        << file << ": " << table->compression_options;
-  }
+  ExpectCodec(tables, "LZ4", 16384);
 }
 
 // The change feed is scanned, never read a record at a time: its files take
@@ -154,18 +161,13 @@ TEST_F(RecordLayoutTest, TheFeedAndTheIndexesWriteLz4WithoutADictionary) {
       Rewrite(Options(), layout, path, false, internal::kChangesFamily);
   ASSERT_FALSE(feed.empty());
   EXPECT_GE(BlockBytes(feed), 12 * 1024);
+  ExpectCodec(feed, "LZ4", 0);
   for (const std::string& family :
        {std::string(internal::kHistoryFamily), std::string(internal::kIndexFamilies[0])}) {
     rocksdb::TablePropertiesCollection tables =
         Rewrite(Options(), layout, path, false, family);
     ASSERT_FALSE(tables.empty()) << family;
-    feed.insert(tables.begin(), tables.end());
-  }
-  for (const auto& [file, table] : feed) {
-    EXPECT_EQ(table->compression_name, "LZ4") << file;
-    EXPECT_NE(table->compression_options.find("max_dict_bytes=0"),
-              std::string::npos)
-        << file << ": " << table->compression_options;
+    ExpectCodec(tables, "LZ4", 0);
   }
 }
 
@@ -182,14 +184,7 @@ TEST_F(RecordLayoutTest, StoresWithSixteenKiBBlocksReadEveryOrder) {
         Rewrite(old, internal::SixteenKiBLayout(old), path);
     ASSERT_FALSE(tables.empty());
     EXPECT_GE(BlockBytes(tables), 12 * 1024);
-    for (const auto& [file, table] : tables) {
-      EXPECT_EQ(table->compression_name,
-                codec == Compression::kLz4 ? "LZ4" : "ZSTD")
-          << file;
-      EXPECT_NE(table->compression_options.find("max_dict_bytes=0"),
-                std::string::npos)
-          << file << ": " << table->compression_options;
-    }
+    ExpectCodec(tables, codec == Compression::kLz4 ? "LZ4" : "ZSTD", 0);
     ExpectEveryOrder(Options(), path);
   }
 }
